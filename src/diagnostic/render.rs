@@ -1,0 +1,243 @@
+//! Rendering diagnostics: miette's graphical reports for people, JSON for
+//! machines.
+
+use super::{Diagnostic, Label, Severity};
+use crate::source::{SourceFile, Sources};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Renders one diagnostic as miette's graphical report.
+pub fn render(diag: &Diagnostic, sources: &Sources, options: RenderOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false);
+    let report = Report::new(diag, sources);
+    let mut out = String::new();
+    // Rendering into a String cannot fail but for a bug in miette; fall back
+    // to the one-line form rather than lose the diagnostic.
+    if handler.render_report(&mut out, &report).is_err() {
+        out = format!("{}: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+/// Renders every diagnostic, then a one-line count.
+pub fn render_all(diags: &[Diagnostic], sources: &Sources, options: RenderOptions) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&render(d, sources, options));
+        out.push('\n');
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    out.push_str(&format!(
+        "{} error{}, {} warning{}\n",
+        errors,
+        if errors == 1 { "" } else { "s" },
+        warnings,
+        if warnings == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// The JSON form of a diagnostic, as `vigie check --format json` prints it.
+pub fn to_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
+    let label_json = |label: &Label| {
+        let file = sources.get(label.span.file);
+        let (line, column) = file.line_col(label.span.start as usize);
+        let (end_line, end_column) = file.line_col(label.span.end as usize);
+        serde_json::json!({
+            "file": file.name,
+            "start": label.span.start,
+            "end": label.span.end,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "message": label.message,
+        })
+    };
+    serde_json::json!({
+        "code": diag.code.as_str(),
+        "severity": diag.severity,
+        "message": diag.message,
+        "primary": label_json(&diag.primary),
+        "secondary": diag.secondary.iter().map(label_json).collect::<Vec<_>>(),
+        "help": diag.help,
+        "fix": diag.fix.as_ref().map(|f| serde_json::json!({
+            "title": f.title,
+            "replacement": f.replacement,
+            "start": f.span.start,
+            "end": f.span.end,
+        })),
+    })
+}
+
+/// A diagnostic bound to its source, in the shape miette wants. Labels in
+/// other files than the primary one become related notes, each with its
+/// own source, so a duplicate across two files shows both places.
+struct Report<'a> {
+    diag: &'a Diagnostic,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Note>,
+}
+
+struct Note {
+    message: String,
+    source: NamedSource<String>,
+    label: LabeledSpan,
+}
+
+fn named(file: &SourceFile) -> NamedSource<String> {
+    NamedSource::new(file.name.clone(), file.text.to_string()).with_language("vigie")
+}
+
+fn span_of(label: &Label, text: &str) -> SourceSpan {
+    // miette wants spans inside the text; clamp defensively.
+    let start = (label.span.start as usize).min(text.len());
+    let end = (label.span.end as usize).clamp(start, text.len());
+    SourceSpan::from(start..end)
+}
+
+fn text_of(message: &str) -> Option<String> {
+    (!message.is_empty()).then(|| message.to_string())
+}
+
+impl<'a> Report<'a> {
+    fn new(diag: &'a Diagnostic, sources: &Sources) -> Report<'a> {
+        let primary_file = sources.get(diag.primary.span.file);
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            text_of(&diag.primary.message),
+            span_of(&diag.primary, &primary_file.text),
+        )];
+        let mut related = Vec::new();
+        for label in &diag.secondary {
+            let file = sources.get(label.span.file);
+            if label.span.file == diag.primary.span.file {
+                labels.push(LabeledSpan::new_with_span(
+                    text_of(&label.message),
+                    span_of(label, &file.text),
+                ));
+            } else {
+                related.push(Note {
+                    message: label.message.clone(),
+                    source: named(file),
+                    label: LabeledSpan::new_primary_with_span(
+                        text_of(&label.message),
+                        span_of(label, &file.text),
+                    ),
+                });
+            }
+        }
+        Report {
+            diag,
+            source: named(primary_file),
+            labels,
+            related,
+        }
+    }
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|n| n as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+impl fmt::Debug for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            f.write_str("see also")
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl std::error::Error for Note {}
+
+impl miette::Diagnostic for Note {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}

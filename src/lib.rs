@@ -1,0 +1,242 @@
+//! Vigie: indicator rules for classified ads.
+//!
+//! Analysts who fight online pimping write the signs they know (euphemisms,
+//! coded prices, moves to messaging apps...) as rules in a small language;
+//! Vigie checks the rules, compiles them to a fast matcher, and scans ads,
+//! telling for each flagged ad which rules fired and on which words.
+//!
+//! The modules mirror the pipeline:
+//!
+//! * [`syntax`]: rule-file text → syntax tree (pest grammar in `grammar/`);
+//! * [`check`]: names, types, units, lints → [`check::CheckedPack`] and
+//!   [`Diagnostic`]s;
+//! * [`compile`]: lexicons → aho-corasick automata, patterns → regex sets;
+//! * [`text`]: folding ad text with a map back to the original bytes;
+//! * [`scan`]: records → verdicts with evidence.
+//!
+//! # Example
+//!
+//! ```
+//! let pack = vigie::Pack::from_source("demo.vigie", r#"
+//!     pack demo "Démo"
+//!       threshold 30
+//!
+//!     lexicon euphemismes { "moment d'évasion" "douche possible" }
+//!
+//!     rule euphemisme {
+//!       title "Euphémisme de prestation"
+//!       level medium
+//!       when ad.body has euphemismes
+//!       score 30
+//!     }
+//! "#).map_err(|e| e.to_string())?;
+//!
+//! let mut scanner = pack.scanner();
+//! let ad = scanner.decode(r#"{"id": "a1", "title": "Détente", "body": "Un MOMENT D'ÉVASION, douche possible"}"#)?;
+//! let verdict = scanner.scan(&ad);
+//!
+//! assert!(verdict.flagged);
+//! assert_eq!(verdict.rules[0].rule, "euphemisme");
+//! let evidence: Vec<&str> = verdict.rules[0].evidence.iter().map(|e| e.text.as_str()).collect();
+//! assert_eq!(evidence, ["MOMENT D'ÉVASION", "douche possible"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod check;
+pub mod cli;
+pub mod compile;
+pub mod diagnostic;
+pub mod scan;
+pub mod source;
+pub mod syntax;
+pub mod text;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use scan::{Evidence, FiredRule, Record, RecordError, Scanner, Verdict};
+pub use source::Sources;
+
+use check::{Checked, CheckedPack};
+use compile::Compiled;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A checked, compiled rule pack. Immutable and shareable across threads:
+/// each thread makes its own [`Scanner`] with [`Pack::scanner`].
+#[derive(Clone)]
+pub struct Pack {
+    compiled: Arc<Compiled>,
+    sources: Arc<Sources>,
+    warnings: Vec<Diagnostic>,
+}
+
+// The promise of the embedding API, checked at compile time.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Pack>();
+};
+
+/// Why a pack could not be loaded: a file that could not be read, or
+/// diagnostics with at least one error.
+#[derive(Debug)]
+pub struct LoadError {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    pub io: Option<String>,
+}
+
+impl LoadError {
+    /// The diagnostics as miette reports.
+    pub fn render(&self, options: diagnostic::RenderOptions) -> String {
+        match &self.io {
+            Some(io) => format!("error: {io}\n"),
+            None => diagnostic::render_all(&self.diagnostics, &self.sources, options),
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(io) = &self.io {
+            return f.write_str(io);
+        }
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        write!(f, "the pack has {errors} error(s)")?;
+        if let Some(first) = self.diagnostics.iter().find(|d| d.is_error()) {
+            let file = self.sources.get(first.primary.span.file);
+            let (line, col) = file.line_col(first.primary.span.start as usize);
+            write!(
+                f,
+                "; first: {}:{line}:{col}: {} {}",
+                file.name, first.code, first.message
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Parses and checks every file of `sources` as one pack.
+pub fn analyze(sources: &Sources, default_name: &str) -> Checked {
+    let mut decls = Vec::new();
+    let mut parse_diags = Vec::new();
+    for (id, file) in sources.files.iter().enumerate() {
+        let (d, diags) = syntax::parse_file(id as source::FileId, &file.text);
+        decls.extend(d);
+        parse_diags.extend(diags);
+    }
+    let mut checked = check::check(sources, &decls, default_name);
+    parse_diags.append(&mut checked.diagnostics);
+    parse_diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.severity));
+    checked.diagnostics = parse_diags;
+    checked
+}
+
+/// Reads the `.vigie` files of a pack: a directory (its `*.vigie` files,
+/// sorted by name, not recursive) or a single file.
+pub fn read_sources(path: &Path) -> Result<Sources, String> {
+    let mut sources = Sources::default();
+    let files = if path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "vigie") && p.is_file())
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(format!("{} holds no .vigie file", path.display()));
+        }
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    for file in files {
+        let bytes =
+            std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{} is not UTF-8 (byte {})",
+                file.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        sources.add(file.display().to_string(), text);
+    }
+    Ok(sources)
+}
+
+/// The name a pack gets when it has no `pack` declaration.
+pub fn default_pack_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pack".to_string())
+}
+
+impl Pack {
+    /// Loads a pack from a directory of `.vigie` files or from one file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Pack, LoadError> {
+        let path = path.as_ref();
+        let sources = read_sources(path).map_err(|io| LoadError {
+            sources: Sources::default(),
+            diagnostics: Vec::new(),
+            io: Some(io),
+        })?;
+        Pack::from_sources(sources, &default_pack_name(path))
+    }
+
+    /// Builds a pack from one text. `name` is the file name shown in
+    /// diagnostics.
+    pub fn from_source(name: &str, text: &str) -> Result<Pack, LoadError> {
+        let mut sources = Sources::default();
+        sources.add(name, text);
+        Pack::from_sources(sources, &default_pack_name(Path::new(name)))
+    }
+
+    /// Builds a pack from files already read.
+    pub fn from_sources(sources: Sources, default_name: &str) -> Result<Pack, LoadError> {
+        let checked = analyze(&sources, default_name);
+        if checked.has_errors() {
+            return Err(LoadError {
+                sources,
+                diagnostics: checked.diagnostics,
+                io: None,
+            });
+        }
+        let warnings = checked.diagnostics;
+        let compiled = compile::compile(checked.pack).map_err(|io| LoadError {
+            sources: sources.clone(),
+            diagnostics: Vec::new(),
+            io: Some(io),
+        })?;
+        Ok(Pack {
+            compiled: Arc::new(compiled),
+            sources: Arc::new(sources),
+            warnings,
+        })
+    }
+
+    /// A scanner for this pack (one per thread).
+    pub fn scanner(&self) -> Scanner {
+        Scanner::new(Arc::clone(&self.compiled))
+    }
+
+    /// The checked declarations: rules, lexicons, schema...
+    pub fn checked(&self) -> &CheckedPack {
+        &self.compiled.pack
+    }
+
+    pub fn compiled(&self) -> &Arc<Compiled> {
+        &self.compiled
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// Warnings found while checking (the pack has no errors).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+}

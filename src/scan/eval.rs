@@ -1,0 +1,338 @@
+//! Evaluating conditions on one record, collecting evidence on the way.
+//!
+//! Evidence is pushed as `has`/`hits` find it and dropped again when the
+//! condition it belongs to turns out false (see [`Eval::cond`]): a rule's
+//! evidence is exactly the hits that made its condition true.
+
+use super::verdict::Evidence;
+use crate::check::{Atom, Builtin, Ir, Member};
+use crate::compile::{Compiled, Hit, MatchBuffers};
+use crate::syntax::ast::{ArithOp, CmpOp};
+use crate::value::{Money, Origin, Piece, Text, Value};
+use std::sync::Arc;
+
+use super::record::Record;
+
+/// Per-record state of the evaluator.
+pub struct Eval<'a> {
+    pub compiled: &'a Compiled,
+    pub record: &'a Record,
+    /// The text of each pack source (missing when a field was absent).
+    pub source_texts: &'a [Value],
+    /// Hits of each pack source.
+    pub source_hits: &'a [Vec<Hit>],
+    pub bufs: &'a mut MatchBuffers,
+    /// Lets already evaluated for this record, with their evidence.
+    pub lets: Vec<Option<(Value, Vec<Evidence>)>>,
+    pub locals: Vec<Value>,
+    pub evidence: Vec<Evidence>,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(
+        compiled: &'a Compiled,
+        record: &'a Record,
+        source_texts: &'a [Value],
+        source_hits: &'a [Vec<Hit>],
+        bufs: &'a mut MatchBuffers,
+    ) -> Eval<'a> {
+        Eval {
+            compiled,
+            record,
+            source_texts,
+            source_hits,
+            bufs,
+            lets: vec![None; compiled.pack.lets.len()],
+            locals: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Evaluates a condition; when false, forgets the evidence it pushed.
+    pub fn cond(&mut self, ir: &Ir) -> bool {
+        let mark = self.evidence.len();
+        let result = self.value(ir).as_bool();
+        if !result {
+            self.evidence.truncate(mark);
+        }
+        result
+    }
+
+    pub fn value(&mut self, ir: &Ir) -> Value {
+        match ir {
+            Ir::Const(v) => v.clone(),
+            Ir::Field(i) => self.record.values[*i].clone(),
+            Ir::Let(i) => self.let_value(*i),
+            Ir::Local(depth) => self.locals.get(*depth).cloned().unwrap_or(Value::Missing),
+            Ir::Not(a) => {
+                let mark = self.evidence.len();
+                let inner = self.cond(a);
+                self.evidence.truncate(mark);
+                Value::Bool(!inner)
+            }
+            Ir::And(a, b) => Value::Bool(self.cond(a) && self.cond(b)),
+            Ir::Or(a, b) => Value::Bool(self.cond(a) || self.cond(b)),
+            Ir::Cmp(op, a, b) => {
+                let a = self.value(a);
+                let b = self.value(b);
+                Value::Bool(compare(*op, &a, &b))
+            }
+            Ir::Has { text, atom, source } => {
+                let hits = self.hits_of(text, *atom, *source);
+                let found = !hits.is_empty();
+                self.push_evidence(&hits.0, &hits.1);
+                Value::Bool(found)
+            }
+            Ir::Hits { text, atom, source } => {
+                let hits = self.hits_of(text, *atom, *source);
+                let mut terms: Vec<u32> = hits.0.iter().map(|h| h.term).collect();
+                terms.sort_unstable();
+                terms.dedup();
+                let distinct = if matches!(self.compiled.pack.atoms[*atom], Atom::Pattern(_)) {
+                    hits.0.len()
+                } else {
+                    terms.len()
+                };
+                self.push_evidence(&hits.0, &hits.1);
+                Value::Number(distinct as f64)
+            }
+            Ir::Concat(parts) => self.concat(parts),
+            Ir::Arith(op, a, b) => {
+                let a = self.value(a);
+                let b = self.value(b);
+                arith(*op, &a, &b)
+            }
+            Ir::Call(builtin, args) => self.call(*builtin, args),
+            Ir::Quantifier { all, list, body } => {
+                let Value::List(items) = self.value(list) else {
+                    return Value::Bool(false);
+                };
+                let mut result = *all;
+                for item in items.iter() {
+                    self.locals.push(item.clone());
+                    let holds = self.cond(body);
+                    self.locals.pop();
+                    if *all && !holds {
+                        result = false;
+                        break;
+                    }
+                    if !*all && holds {
+                        result = true;
+                        break;
+                    }
+                }
+                Value::Bool(result)
+            }
+            Ir::List(items) => Value::List(items.iter().map(|i| self.value(i)).collect()),
+            Ir::Member(base, member) => member_value(&self.value(base), *member),
+        }
+    }
+
+    fn let_value(&mut self, i: usize) -> Value {
+        if let Some((value, evidence)) = &self.lets[i] {
+            let value = value.clone();
+            self.evidence.extend(evidence.iter().cloned());
+            return value;
+        }
+        let compiled = self.compiled;
+        let mark = self.evidence.len();
+        let value = self.value(&compiled.pack.lets[i].value);
+        self.lets[i] = Some((value.clone(), self.evidence[mark..].to_vec()));
+        value
+    }
+
+    /// The hits of `atom` in `text`, and the text they are in.
+    fn hits_of(&mut self, text: &Ir, atom: usize, source: Option<usize>) -> HitsIn {
+        if let Some(s) = source {
+            let hits: Vec<Hit> = self
+                .source_hits
+                .get(s)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|h| h.atom == atom)
+                .copied()
+                .collect();
+            let text = match self.source_texts.get(s) {
+                Some(Value::Text(t)) => Some(t.clone()),
+                _ => None,
+            };
+            return HitsIn(hits, text);
+        }
+        // A text that depends on a lambda variable: match it now.
+        let Value::Text(t) = self.value(text) else {
+            return HitsIn(Vec::new(), None);
+        };
+        let mut hits = Vec::new();
+        self.compiled
+            .matcher
+            .scan_filtered(&t.text, self.bufs, &mut hits, Some(atom));
+        HitsIn(hits, Some(t))
+    }
+
+    fn push_evidence(&mut self, hits: &[Hit], text: &Option<Text>) {
+        let Some(text) = text else { return };
+        let pack = &self.compiled.pack;
+        for hit in hits {
+            let via = via(pack, hit);
+            for (field, start, end) in text.locate(hit.start, hit.end) {
+                let Some(field_text) = self.record.text(field) else {
+                    continue;
+                };
+                let ev = Evidence {
+                    field: pack.schema.fields[field].name.clone(),
+                    start,
+                    end,
+                    text: field_text.get(start..end).unwrap_or("").to_string(),
+                    via: via.clone(),
+                };
+                if !self.evidence.contains(&ev) {
+                    self.evidence.push(ev);
+                }
+            }
+        }
+    }
+
+    fn concat(&mut self, parts: &[Ir]) -> Value {
+        let mut out = String::new();
+        let mut pieces = Vec::with_capacity(parts.len());
+        for part in parts {
+            if let Value::Text(t) = self.value(part) {
+                let start = out.len();
+                out.push_str(&t.text);
+                let end = out.len();
+                match &t.origin {
+                    Origin::None => pieces.push(Piece {
+                        start,
+                        end,
+                        field: None,
+                    }),
+                    Origin::Field(f) => pieces.push(Piece {
+                        start,
+                        end,
+                        field: Some(*f),
+                    }),
+                    Origin::Pieces(inner) => pieces.extend(inner.iter().map(|p| Piece {
+                        start: p.start + start,
+                        end: p.end + start,
+                        field: p.field,
+                    })),
+                }
+            }
+        }
+        Value::Text(Text {
+            text: Arc::from(out),
+            origin: Origin::Pieces(pieces.into()),
+        })
+    }
+
+    fn call(&mut self, builtin: Builtin, args: &[Ir]) -> Value {
+        match builtin {
+            Builtin::Exists => Value::Bool(!self.value(&args[0]).is_missing()),
+            Builtin::Len => match self.value(&args[0]) {
+                Value::Text(t) => Value::Number(t.text.chars().count() as f64),
+                Value::List(items) => Value::Number(items.len() as f64),
+                _ => Value::Missing,
+            },
+            Builtin::Lower => match self.value(&args[0]) {
+                Value::Text(t) => Value::Text(Text::literal(t.text.to_lowercase())),
+                _ => Value::Missing,
+            },
+            Builtin::Min | Builtin::Max => {
+                let values: Vec<Value> = if args.len() == 1 {
+                    match self.value(&args[0]) {
+                        Value::List(items) => items.to_vec(),
+                        _ => return Value::Missing,
+                    }
+                } else {
+                    args.iter().map(|a| self.value(a)).collect()
+                };
+                let want = if builtin == Builtin::Min {
+                    std::cmp::Ordering::Less
+                } else {
+                    std::cmp::Ordering::Greater
+                };
+                let mut best: Option<Value> = None;
+                for v in values.into_iter().filter(|v| !v.is_missing()) {
+                    best = match best {
+                        None => Some(v),
+                        Some(b) => match v.compare(&b) {
+                            Some(ord) if ord == want => Some(v),
+                            Some(_) => Some(b),
+                            None => return Value::Missing,
+                        },
+                    };
+                }
+                best.unwrap_or(Value::Missing)
+            }
+        }
+    }
+}
+
+struct HitsIn(Vec<Hit>, Option<Text>);
+
+impl HitsIn {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// How a hit is named in evidence.
+pub fn via(pack: &crate::check::CheckedPack, hit: &Hit) -> String {
+    match pack.atoms[hit.atom] {
+        Atom::Lexicon(l) => {
+            let lexicon = &pack.lexicons[l];
+            let term = &lexicon.terms[hit.term as usize];
+            let star = if term.prefix { "*" } else { "" };
+            if lexicon.synthetic {
+                format!("{:?}", term.text)
+            } else {
+                format!("{} \"{}{star}\"", lexicon.name, term.text)
+            }
+        }
+        Atom::Pattern(p) => pack.patterns[p].name.clone(),
+    }
+}
+
+/// Comparison with the language's rule: anything with a missing value is
+/// false, as is a comparison of values that have no common order.
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Missing, Value::Missing) => op == CmpOp::Eq,
+        (Value::Missing, _) | (_, Value::Missing) => op == CmpOp::Ne,
+        _ => a.compare(b).is_some_and(|ord| op.holds(ord)),
+    }
+}
+
+fn arith(op: ArithOp, a: &Value, b: &Value) -> Value {
+    let sign = if op == ArithOp::Add { 1.0 } else { -1.0 };
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Value::Number(x + sign * y),
+        (Value::Duration(x), Value::Duration(y)) => Value::Duration(x + sign * y),
+        (Value::Money(x), Value::Money(y)) if x.currency == y.currency => Value::Money(Money {
+            amount: x.amount + sign * y.amount,
+            currency: x.currency,
+        }),
+        (Value::Time(t), Value::Duration(d)) => Value::Time(*t + (sign * d) as i64),
+        (Value::Time(x), Value::Time(y)) if op == ArithOp::Sub => Value::Duration((x - y) as f64),
+        _ => Value::Missing,
+    }
+}
+
+fn member_value(base: &Value, member: Member) -> Value {
+    match (base, member) {
+        (Value::Price(p), Member::PriceAmount) => Value::Money(p.amount),
+        (Value::Price(p), Member::PricePer) => p.per.map_or(Value::Missing, Value::Duration),
+        (Value::Price(p), Member::PriceCoded) => Value::Bool(p.coded),
+        (Value::Price(p), Member::PricePerHour) => match p.per {
+            Some(per) if per > 0.0 => Value::Money(Money {
+                amount: p.amount.amount * 3600.0 / per,
+                currency: p.amount.currency,
+            }),
+            _ => Value::Missing,
+        },
+        (Value::Phone(p), Member::PhoneNumber) => Value::Text(Text::literal(p.number.as_str())),
+        (Value::Phone(p), Member::PhoneObscured) => Value::Bool(p.obscured),
+        (Value::Money(m), Member::MoneyAmount) => Value::Number(m.amount),
+        _ => Value::Missing,
+    }
+}

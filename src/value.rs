@@ -1,0 +1,326 @@
+//! Values and types of the language, shared by the checker (types), the
+//! record decoder (values) and the evaluator.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// The type of a value, as the checker sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    Bool,
+    Number,
+    Text,
+    Money,
+    Duration,
+    Time,
+    Phone,
+    Price,
+    List(Box<Type>),
+    /// A value that may be missing (`text?`).
+    Optional(Box<Type>),
+    /// The record (`ad`).
+    Record,
+    Lexicon,
+    Pattern,
+    /// `null`, which fits any optional type.
+    Null,
+    /// The type of something already reported as wrong; it fits
+    /// everything, so one mistake gives one diagnostic.
+    Error,
+}
+
+impl Type {
+    /// The type without its `?`.
+    pub fn base(&self) -> &Type {
+        match self {
+            Type::Optional(inner) => inner.base(),
+            other => other,
+        }
+    }
+
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Type::Optional(_))
+    }
+
+    pub fn optional(self) -> Type {
+        match self {
+            Type::Optional(_) | Type::Error | Type::Null => self,
+            other => Type::Optional(Box::new(other)),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        matches!(self.base(), Type::Error)
+    }
+
+    /// Parses a type name of a schema field (without `<...>` and `?`).
+    pub fn from_name(name: &str) -> Option<Type> {
+        Some(match name {
+            "bool" => Type::Bool,
+            "number" => Type::Number,
+            "text" => Type::Text,
+            "money" => Type::Money,
+            "duration" => Type::Duration,
+            "time" => Type::Time,
+            "phone" => Type::Phone,
+            "price" => Type::Price,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static [&'static str] = &[
+        "bool", "number", "text", "money", "duration", "time", "phone", "price", "list",
+    ];
+
+    /// How to write a literal of this type, for help lines.
+    pub fn example(&self) -> &'static str {
+        match self.base() {
+            Type::Bool => "true",
+            Type::Number => "12",
+            Type::Text => "\"text\"",
+            Type::Money => "100 EUR",
+            Type::Duration => "1h",
+            Type::Time => "ad.posted_at",
+            Type::Phone => "ad.phone",
+            Type::Price => "a price from prices(...)",
+            Type::List(_) => "[a, b]",
+            _ => "a value",
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Bool => f.write_str("bool"),
+            Type::Number => f.write_str("number"),
+            Type::Text => f.write_str("text"),
+            Type::Money => f.write_str("money"),
+            Type::Duration => f.write_str("duration"),
+            Type::Time => f.write_str("time"),
+            Type::Phone => f.write_str("phone"),
+            Type::Price => f.write_str("price"),
+            Type::List(t) => write!(f, "list<{t}>"),
+            Type::Optional(t) => write!(f, "{t}?"),
+            Type::Record => f.write_str("record"),
+            Type::Lexicon => f.write_str("lexicon"),
+            Type::Pattern => f.write_str("pattern"),
+            Type::Null => f.write_str("null"),
+            Type::Error => f.write_str("{unknown}"),
+        }
+    }
+}
+
+/// A currency, by ISO code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Currency {
+    Eur,
+    Usd,
+    Gbp,
+    Chf,
+}
+
+impl Currency {
+    pub fn from_code(code: &str) -> Option<Currency> {
+        Some(match code {
+            "EUR" => Currency::Eur,
+            "USD" => Currency::Usd,
+            "GBP" => Currency::Gbp,
+            "CHF" => Currency::Chf,
+            _ => return None,
+        })
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Eur => "EUR",
+            Currency::Usd => "USD",
+            Currency::Gbp => "GBP",
+            Currency::Chf => "CHF",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Money {
+    pub amount: f64,
+    pub currency: Currency,
+}
+
+/// A phone number, normalised to E.164 when it could be.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Phone {
+    pub number: String,
+    /// True when it was not written as plain digits with ordinary
+    /// separators (letters for digits, words, emoji...).
+    pub obscured: bool,
+}
+
+/// A price found in a text: an amount, and the duration it buys if given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Price {
+    pub amount: Money,
+    /// Seconds bought, when the text says ("150/h", "30min=80").
+    pub per: Option<f64>,
+    /// Written in a code word ("roses", "cadeaux") rather than a currency.
+    pub coded: bool,
+}
+
+/// Where the bytes of a text value come from, so that evidence found in it
+/// can be reported as a span of a record field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Made up by the rule (a literal, `lower(...)`): no field to point at.
+    None,
+    /// The whole text is this field of the record.
+    Field(usize),
+    /// A concatenation: pieces of the text and the fields they came from.
+    Pieces(Arc<[Piece]>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    /// Byte range in the concatenated text.
+    pub start: usize,
+    pub end: usize,
+    /// The field this range is a copy of, or `None` for a literal.
+    pub field: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub text: Arc<str>,
+    pub origin: Origin,
+}
+
+impl Text {
+    pub fn literal(text: impl Into<Arc<str>>) -> Text {
+        Text {
+            text: text.into(),
+            origin: Origin::None,
+        }
+    }
+
+    /// Maps a byte range of this text to (field, range in that field),
+    /// split at piece boundaries. Ranges over literals are dropped.
+    pub fn locate(&self, start: usize, end: usize) -> Vec<(usize, usize, usize)> {
+        match &self.origin {
+            Origin::None => Vec::new(),
+            Origin::Field(f) => vec![(*f, start, end)],
+            Origin::Pieces(pieces) => pieces
+                .iter()
+                .filter_map(|p| {
+                    let s = start.max(p.start);
+                    let e = end.min(p.end);
+                    let field = p.field?;
+                    (s < e).then(|| (field, s - p.start, e - p.start))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A value at evaluation time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Missing,
+    Bool(bool),
+    Number(f64),
+    Text(Text),
+    Money(Money),
+    /// Seconds.
+    Duration(f64),
+    /// Seconds since the Unix epoch, UTC.
+    Time(i64),
+    Phone(Arc<Phone>),
+    Price(Arc<Price>),
+    List(Arc<[Value]>),
+}
+
+impl Value {
+    pub fn as_bool(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Value::Missing)
+    }
+
+    /// Orders two values of the same type; `None` when they cannot be
+    /// compared (missing, other currencies, lists).
+    pub fn compare(&self, other: &Value) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+            (Value::Number(a), Value::Number(b)) => a.partial_cmp(b),
+            (Value::Duration(a), Value::Duration(b)) => a.partial_cmp(b),
+            (Value::Time(a), Value::Time(b)) => Some(a.cmp(b)),
+            (Value::Money(a), Value::Money(b)) if a.currency == b.currency => {
+                a.amount.partial_cmp(&b.amount)
+            }
+            (Value::Text(a), Value::Text(b)) => Some(a.text.cmp(&b.text)),
+            (Value::Phone(a), Value::Phone(b)) => Some(a.number.cmp(&b.number)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Missing => f.write_str("missing"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::Text(t) => write!(f, "{:?}", &*t.text),
+            Value::Money(m) => write!(f, "{} {}", format_number(m.amount), m.currency.code()),
+            Value::Duration(d) => f.write_str(&format_duration(*d)),
+            Value::Time(t) => f.write_str(&crate::scan::time::format_rfc3339(*t)),
+            Value::Phone(p) => f.write_str(&p.number),
+            Value::Price(p) => {
+                write!(
+                    f,
+                    "{} {}",
+                    format_number(p.amount.amount),
+                    p.amount.currency.code()
+                )?;
+                if let Some(per) = p.per {
+                    write!(f, "/{}", format_duration(per))?;
+                }
+                Ok(())
+            }
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+/// 12 for 12.0, 12.5 otherwise.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The shortest exact way to write a duration in the language.
+pub fn format_duration(seconds: f64) -> String {
+    for (unit, size) in [
+        ("w", 604_800.0),
+        ("d", 86_400.0),
+        ("h", 3600.0),
+        ("min", 60.0),
+    ] {
+        if seconds != 0.0 && (seconds / size).fract() == 0.0 {
+            return format!("{}{unit}", format_number(seconds / size));
+        }
+    }
+    format!("{}s", format_number(seconds))
+}
