@@ -1,0 +1,307 @@
+//! `vigie scan` and `vigie check` as a user runs them: the binary, real
+//! files, exit statuses, stdout and stderr.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn vigie() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigie"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    vigie().args(args).output().expect("vigie runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vigie-test-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes).unwrap();
+}
+
+const SUSPECT: &str = r#"{"id":"s1","title":"Moment d'évasion","body":"Douche possible, 30min=80, 1h 150. Discrétion assurée, snap: x"}"#;
+const ORDINARY: &str = r#"{"id":"o1","title":"Canapé","body":"Très bon état, 150 € à débattre"}"#;
+
+#[test]
+fn bundled_ads_scan_with_all_records_read() {
+    let o = run(&["scan", "rules/fr", "examples/annonces.jsonl", "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines = stdout(&o).lines().count();
+    assert!(lines > 20, "expected flagged ads, got {lines}");
+    let summary = stderr(&o);
+    let total = std::fs::read_to_string("examples/annonces.jsonl")
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert!(
+        summary.contains(&format!("{total} records read: {total} scanned, 0 rejected; {lines} flagged")),
+        "{summary}"
+    );
+}
+
+#[test]
+fn malformed_lines_are_reported_with_file_and_line_and_the_scan_goes_on() {
+    let dir = scratch("malformed");
+    let input = dir.join("ads.jsonl");
+    let lines = [
+        SUSPECT,
+        "{not json",
+        r#"{"id":"w1","title":12,"body":"x"}"#,
+        r#"{"id":"m1","body":"x"}"#,
+        r#"["an array"]"#,
+        r#"{"id":"p1","title":"t","body":"b","phone":"appelez-moi"}"#,
+        r#"{"id":"t1","title":"t","body":"b","posted_at":"hier"}"#,
+        "",
+        ORDINARY,
+    ];
+    write(&input, lines.join("\n").as_bytes());
+    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl", "--all"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "rejections give status 1: {err}");
+    let name = input.display().to_string();
+    for (line, reason) in [
+        (2, "invalid JSON"),
+        (3, "field `title`: expected a string, found a number"),
+        (4, "missing required field `title`"),
+        (5, "expected a JSON object, found an array"),
+        (6, "field `phone`: `appelez-moi` is not a phone number"),
+        (7, "field `posted_at`: `hier` is not an RFC 3339 time"),
+    ] {
+        let expected = format!("{name}:{line}: {reason}");
+        assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
+    }
+    // The blank line 8 is not a record; 8 records read = 2 scanned + 6 rejected.
+    assert!(err.contains("8 records read: 2 scanned, 6 rejected; 1 flagged"), "{err}");
+    let ids: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["s1", "o1"]);
+}
+
+#[test]
+fn invalid_utf8_is_rejected_with_its_line() {
+    let dir = scratch("utf8");
+    let input = dir.join("ads.jsonl");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(ORDINARY.as_bytes());
+    bytes.extend_from_slice(b"\n{\"id\":\"x\",\"title\":\"caf\xe9\",\"body\":\"b\"}\n");
+    bytes.extend_from_slice(SUSPECT.as_bytes());
+    write(&input, &bytes);
+    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err.contains(&format!("{}:2: invalid UTF-8", input.display())), "{err}");
+    assert!(err.contains("3 records read: 2 scanned, 1 rejected; 1 flagged"), "{err}");
+}
+
+#[test]
+fn empty_input_reads_nothing_and_succeeds() {
+    let dir = scratch("empty");
+    let input = dir.join("empty.jsonl");
+    write(&input, b"");
+    let o = run(&["scan", "rules/fr", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("0 records read: 0 scanned, 0 rejected; 0 flagged"));
+}
+
+#[test]
+fn a_ten_megabyte_line_is_scanned_and_evidence_found_at_its_end() {
+    let dir = scratch("big");
+    let input = dir.join("big.jsonl");
+    let filler = "Très bon état, à venir chercher sur place. ".repeat(10 * 1024 * 1024 / 44);
+    let body = format!("{filler}Moment d'évasion, douche possible, 30min=80, 1h 150.");
+    let line = serde_json::json!({"id": "big", "title": "Annonce", "body": body}).to_string();
+    assert!(line.len() > 10 * 1024 * 1024);
+    write(&input, line.as_bytes());
+    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let verdict: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let evidence = &verdict["rules"][0]["evidence"][0];
+    let start = evidence["start"].as_u64().unwrap() as usize;
+    assert_eq!(&body[start..evidence["end"].as_u64().unwrap() as usize], evidence["text"].as_str().unwrap());
+    assert!(start > filler.len() - 1);
+}
+
+#[test]
+fn stdin_is_read_with_a_dash_or_no_input() {
+    for args in [&["scan", "rules/fr", "-", "--format", "jsonl"][..], &["scan", "rules/fr", "--format", "jsonl"][..]] {
+        let mut child = vigie()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{SUSPECT}\n{ORDINARY}\nnope\n").as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("<stdin>:3: invalid JSON"), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), 1);
+    }
+}
+
+/// Every verdict line has exactly the documented shape, and every piece of
+/// evidence is the exact text of its span in the original field.
+#[test]
+fn jsonl_verdicts_match_the_documented_format() {
+    let o = run(&["scan", "rules/fr", "examples/annonces.jsonl", "--format", "jsonl", "--all"]);
+    assert_eq!(o.status.code(), Some(0));
+    let originals: std::collections::HashMap<String, serde_json::Value> =
+        std::fs::read_to_string("examples/annonces.jsonl")
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["id"].as_str().unwrap().to_string(), v)
+            })
+            .collect();
+    let mut evidence_seen = 0;
+    for line in stdout(&o).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let obj = v.as_object().unwrap();
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["flagged", "id", "rules", "score"]);
+        let score = v["score"].as_f64().unwrap();
+        let mut sum = 0.0;
+        for rule in v["rules"].as_array().unwrap() {
+            let mut keys: Vec<&str> = rule.as_object().unwrap().keys().map(String::as_str).collect();
+            keys.sort();
+            assert_eq!(keys, ["evidence", "level", "rule", "score"]);
+            assert!(["low", "medium", "high"].contains(&rule["level"].as_str().unwrap()));
+            sum += rule["score"].as_f64().unwrap();
+            for ev in rule["evidence"].as_array().unwrap() {
+                let mut keys: Vec<&str> = ev.as_object().unwrap().keys().map(String::as_str).collect();
+                keys.sort();
+                assert_eq!(keys, ["end", "field", "start", "text", "via"]);
+                let original = originals[v["id"].as_str().unwrap()][ev["field"].as_str().unwrap()]
+                    .as_str()
+                    .unwrap();
+                let (s, e) = (ev["start"].as_u64().unwrap() as usize, ev["end"].as_u64().unwrap() as usize);
+                assert_eq!(&original[s..e], ev["text"].as_str().unwrap());
+                assert!(!ev["via"].as_str().unwrap().is_empty());
+                evidence_seen += 1;
+            }
+        }
+        assert!((sum - score).abs() < 1e-9, "score is the sum of the rules");
+        assert_eq!(v["flagged"].as_bool().unwrap(), score >= 60.0);
+    }
+    assert!(evidence_seen > 100);
+}
+
+#[test]
+fn pretty_output_underlines_the_evidence() {
+    let dir = scratch("pretty");
+    let input = dir.join("ads.jsonl");
+    write(&input, format!("{SUSPECT}\n").as_bytes());
+    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "pretty"]);
+    let out = stdout(&o);
+    assert!(out.contains("s1  score"), "{out}");
+    assert!(out.contains("FLAGGED"));
+    // The caret line sits under "Douche possible" in the body line.
+    let lines: Vec<&str> = out.lines().collect();
+    let body = lines
+        .iter()
+        .position(|l| l.contains("body: Douche possible"))
+        .expect("body snippet");
+    let caret = lines[body + 1];
+    let col = lines[body].find("Douche").unwrap();
+    assert_eq!(caret.find('^'), Some(col));
+    assert!(caret.contains(&"^".repeat("Douche possible".len())));
+}
+
+#[test]
+fn a_closed_output_pipe_stops_the_scan_with_an_error() {
+    let dir = scratch("pipe");
+    let input = dir.join("many.jsonl");
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&SUSPECT.replace("\"s1\"", &format!("\"s{i}\"")));
+        text.push('\n');
+    }
+    write(&input, text.as_bytes());
+    let mut child = vigie()
+        .args(["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write the verdicts"), "{err}");
+}
+
+#[test]
+fn unknown_pack_or_input_is_a_usage_error() {
+    let o = run(&["scan", "no/such/pack", "examples/annonces.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read no/such/pack"), "{}", stderr(&o));
+    let o = run(&["scan", "rules/fr", "no-such-file.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot open no-such-file.jsonl"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_reports_status_and_json() {
+    let o = run(&["check", "rules/fr"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fr: ok"));
+
+    let dir = scratch("check");
+    let file = dir.join("broken.vigie");
+    write(
+        &file,
+        b"pack p\n  threshold 10\nlexicon l { \"abc\" }\nrule r {\n  when ad.bdy has l\n  score 20\n}\n",
+    );
+    let o = run(&["check", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = &diags[0];
+    assert_eq!(d["code"], "E0103");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["primary"]["line"], 5);
+    assert_eq!(d["primary"]["column"], 11);
+    assert_eq!(d["help"], "did you mean `body`?");
+    assert_eq!(d["fix"]["replacement"], "body");
+}
+
+#[test]
+fn explain_prints_pages_and_rejects_unknown_codes() {
+    let o = run(&["explain", "e0101"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("E0101: name defined twice"));
+    let o = run(&["explain"]);
+    assert!(stdout(&o).lines().count() >= 30);
+    let o = run(&["explain", "E0100"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
+}
