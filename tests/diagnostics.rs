@@ -1,0 +1,329 @@
+//! Diagnostic snapshot tests, in the style of Gleam's: one line of Vigie
+//! per test, its rendered diagnostics kept as an insta snapshot
+//! (`tests/snapshots/diagnostics__NAME.snap`, the source line is in the
+//! snapshot's `description`).
+//!
+//! Each test also asserts that the code it is about is reported, so a test
+//! fails for a real reason and not only because a snapshot changed.
+//!
+//! A few tests need two lines: a file is cut into declarations at column-0
+//! keywords and each piece holds one declaration, so whatever involves two
+//! declarations (a duplicate, a use of a lexicon, a pack and a rule) cannot
+//! be written on one line. Those say so in a comment.
+//!
+//! To update the snapshots: `INSTA_UPDATE=always cargo test --test
+//! diagnostics` (or `cargo insta test --test diagnostics` and review).
+
+use std::collections::BTreeSet;
+use vigie::diagnostic::{Code, RenderOptions};
+use vigie::{Diagnostic, Sources};
+
+// ---------------------------------------------------------------- harness
+
+const FILE: &str = "test.vigie";
+
+fn analyze(source: &str) -> (Sources, Vec<Diagnostic>) {
+    let mut sources = Sources::default();
+    sources.add(FILE, source);
+    let checked = vigie::analyze(&sources, "test");
+    (sources, checked.diagnostics)
+}
+
+/// The rendered diagnostics of `source`, without W0005 (no pack
+/// declaration) and W0001 (unused), which nearly every one-line test would
+/// otherwise carry.
+fn report(source: &str) -> String {
+    report_keeping(source, None)
+}
+
+/// Like [`report`], but keeps `keep` even when it is W0005 or W0001 (for
+/// the tests about those two warnings).
+fn report_keeping(source: &str, keep: Option<&str>) -> String {
+    let (sources, diagnostics) = analyze(source);
+    let options = RenderOptions {
+        color: false,
+        width: 100,
+    };
+    let rendered: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| shown(d, keep))
+        .map(|d| vigie::diagnostic::render(d, &sources, options))
+        .collect();
+    if rendered.is_empty() {
+        "(no diagnostics)\n".to_string()
+    } else {
+        rendered.join("\n")
+    }
+}
+
+fn shown(d: &Diagnostic, keep: Option<&str>) -> bool {
+    let noisy = matches!(d.code, Code::MissingPack | Code::UnusedDeclaration);
+    !noisy || keep == Some(d.code.as_str())
+}
+
+/// Asserts that `code` is among the diagnostics of `source`.
+fn assert_reports(code: &str, source: &str) {
+    let (_, diagnostics) = analyze(source);
+    assert!(
+        diagnostics.iter().any(|d| d.code.as_str() == code),
+        "expected {code} for {source:?}, got {:?}",
+        diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect::<Vec<_>>()
+    );
+}
+
+/// `diag!(test_name, "CODE", "source")`: a test that snapshots the report
+/// of `source` and asserts that `CODE` is reported.
+macro_rules! diag {
+    ($name:ident, $code:literal, $src:expr) => {
+        #[test]
+        fn $name() {
+            let source: &str = $src;
+            assert_reports($code, source);
+            insta::with_settings!({
+                description => source,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(report_keeping(source, Some($code)));
+            });
+        }
+    };
+}
+
+/// Wraps the `diag!` lines so that their sources are also listed in
+/// `CASES`, for the tests that look at every diagnostic at once.
+macro_rules! cases {
+    ($( diag!($name:ident, $code:literal, $src:expr); )*) => {
+        $( diag!($name, $code, $src); )*
+
+        /// (test name, expected code, source) of every `diag!` test.
+        const CASES: &[(&str, &str, &str)] = &[ $( (stringify!($name), $code, $src), )* ];
+    };
+}
+
+// ---------------------------------------------------------------- cases
+
+cases! {
+    // ------------------------------------------------ E00xx: syntax
+
+    diag!(syntax_error_after_has, "E0001", r#"rule r { when ad.body has }"#);
+    diag!(syntax_error_single_equals, "E0001", r#"rule r { when ad.city = "Paris" score 10 }"#);
+    diag!(syntax_error_ampersands, "E0001", r#"rule r { when ad.body has "a" && ad.body has "b" score 10 }"#);
+    diag!(unterminated_string, "E0002", r#"rule r { title "Tarif horaire when true score 10 }"#);
+    diag!(invalid_escape, "E0003", r#"rule r { title "C:\dossier" when ad.body has "x" score 10 }"#);
+    diag!(invalid_unicode_escape, "E0003", r#"lexicon l { "caf\u00e9" }"#);
+    diag!(unknown_declaration_did_you_mean_rule, "E0004", r#"rul tarif { when ad.body has "x" score 10 }"#);
+    diag!(unknown_declaration_no_suggestion, "E0004", r#"regle tarif { when ad.body has "x" score 10 }"#);
+    diag!(reserved_name_lexicon, "E0005", r#"lexicon count { "comptage" }"#);
+    diag!(reserved_name_field, "E0005", r#"schema ad { body: text, distinct: text }"#);
+    diag!(unknown_fold, "E0006", r#"lexicon l fold(cases) { "massage" }"#);
+    diag!(unknown_fold_no_suggestion, "E0006", r#"lexicon l fold(leet) { "massage" }"#);
+    diag!(unknown_unit_glued, "E0007", r#"rule r { when ad.posted_at - ad.posted_at < 3j score 10 }"#);
+    diag!(unknown_unit_euros, "E0007", r#"rule r { when ad.price < 150euros score 10 }"#);
+    diag!(unknown_level, "E0008", r#"rule r { level hight when ad.body has "x" score 10 }"#);
+    diag!(unknown_level_no_suggestion, "E0008", r#"rule r { level urgent when ad.body has "x" score 10 }"#);
+
+    // ------------------------------------------------ E01xx: names
+
+    // Two lines: a duplicate needs two declarations.
+    diag!(duplicate_name, "E0101", "lexicon tarif { \"prix\" }\nrule tarif { when ad.body has tarif score 10 }");
+    diag!(unknown_name_did_you_mean_variable, "E0102", r#"rule r { when any([ad.title, ad.body], texte => textes has "x") score 10 }"#);
+    // Two lines: the lexicon the help line suggests must be declared.
+    diag!(unknown_lexicon_did_you_mean, "E0102", "lexicon euphemismes { \"douche possible\" }\nrule r { when ad.body has euphemisme score 10 }");
+    diag!(unknown_lexicon_no_suggestion, "E0102", r#"rule r { when ad.body has euphemismes score 10 }"#);
+    diag!(unknown_name_is_a_field, "E0102", r#"rule r { when len(body) > 200 score 10 }"#);
+    diag!(unknown_field, "E0103", r#"rule r { when ad.bdy has "x" score 10 }"#);
+    diag!(unknown_field_no_suggestion, "E0103", r#"rule r { when ad.telephone has "x" score 10 }"#);
+    diag!(unknown_function, "E0104", r#"rule r { when lenn(ad.body) > 200 score 10 }"#);
+    diag!(unknown_type, "E0105", r#"schema ad { body: text, price: euros }"#);
+    diag!(unknown_type_list_without_element, "E0105", r#"schema ad { body: text, tags: list }"#);
+    diag!(duplicate_field, "E0106", r#"schema ad { body: text, body: text }"#);
+    diag!(cyclic_let, "E0107", r#"let texte = texte + ad.body"#);
+    // Two lines: two `pack` declarations each start at column 0.
+    diag!(two_pack_declarations, "E0108", "pack fr threshold 60\npack fr2 threshold 60");
+    diag!(duplicate_property, "E0109", r#"rule r { when ad.body has "x" when ad.title has "y" score 10 }"#);
+    diag!(duplicate_score, "E0109", r#"rule r { when ad.body has "x" score 10 score 20 }"#);
+    diag!(missing_when, "E0110", r#"rule r { title "Tarif" score 10 }"#);
+    diag!(missing_when_and_score, "E0110", r#"rule r { title "Tarif" }"#);
+    // Two lines: two `schema` declarations each start at column 0.
+    diag!(two_schemas, "E0111", "schema ad { body: text }\nschema annonce { title: text }");
+
+    // ------------------------------------------------ E02xx: types
+
+    diag!(money_compared_with_duration, "E0201", r#"rule r { when ad.price < 2h score 10 }"#);
+    diag!(money_compared_with_number, "E0201", r#"rule r { when ad.price < 100 score 10 }"#);
+    diag!(text_has_no_order, "E0201", r#"rule r { when ad.title < ad.body score 10 }"#);
+    diag!(list_of_mixed_types, "E0201", r#"rule r { when len([1, "deux"]) > 1 score 10 }"#);
+    diag!(has_a_number, "E0202", r#"rule r { when ad.body has 3 score 10 }"#);
+    diag!(has_a_rule, "E0202", r#"rule r { when ad.body has r score 10 }"#);
+    diag!(has_on_money, "E0203", r#"rule r { when ad.price has "x" score 10 }"#);
+    diag!(when_is_text, "E0204", r#"rule r { when ad.body score 10 }"#);
+    diag!(and_operand_is_number, "E0204", r#"rule r { when ad.body has "x" and len(ad.body) score 10 }"#);
+    diag!(argument_count, "E0205", r#"rule r { when len(ad.title, ad.body) > 200 score 10 }"#);
+    diag!(argument_type, "E0206", r#"rule r { when len(ad.price) > 200 score 10 }"#);
+    diag!(argument_type_any_body, "E0206", r#"rule r { when any([ad.title], t => len(t)) score 10 }"#);
+    diag!(bad_arithmetic, "E0207", r#"rule r { when ad.title + 3 == "x" score 10 }"#);
+    diag!(no_such_member, "E0208", r#"rule r { when ad.price.currency == "EUR" score 10 }"#);
+    diag!(no_such_member_did_you_mean, "E0208", r#"rule r { when ad.price.amout > 100 score 10 }"#);
+    diag!(misplaced_lambda, "E0209", r#"rule r { when t => t has "x" score 10 }"#);
+    // Two lines: the lexicon must be declared to be misused.
+    diag!(lexicon_as_value, "E0210", "lexicon euphemismes { \"douche possible\" }\nrule r { when len(euphemismes) > 0 score 10 }");
+    diag!(named_argument, "E0211", r#"rule r { when len(text: ad.body) > 200 score 10 }"#);
+    diag!(rule_as_value, "E0212", r#"rule r { when r and ad.body has "x" score 10 }"#);
+    diag!(stream_aggregate, "E0213", r#"rule r { when count(by: ad.phone, within: 7d) > 3 score 10 }"#);
+
+    // ------------------------------------------------ E03xx: patterns
+
+    diag!(regex_unclosed_group, "E0301", r#"pattern tarif = re"(\d+\s*€""#);
+    diag!(regex_backreference, "E0301", r#"pattern double = re"(\w+) \1""#);
+    diag!(regex_too_big, "E0302", r#"pattern enorme = re"(?:\w{100}){100}""#);
+
+    // ------------------------------------------------ E04xx: lexicons
+
+    diag!(empty_lexicon, "E0401", r#"lexicon vide { }"#);
+    diag!(empty_term, "E0402", r#"lexicon l { "massage" "" }"#);
+    diag!(empty_term_after_folding, "E0402", r#"lexicon l { "massage" "   " }"#);
+    diag!(empty_has_literal, "E0402", r#"rule r { when ad.body has "" score 10 }"#);
+    diag!(misplaced_star, "E0403", r#"lexicon l { "ma*sseuse" }"#);
+
+    // ------------------------------------------------ E05xx, E06xx
+
+    diag!(threshold_zero, "E0501", r#"pack fr threshold 0"#);
+    diag!(threshold_negative, "E0501", r#"pack fr threshold -10"#);
+    diag!(unknown_test_rule, "E0601", r#"test "t" { ad { body: "x" } expect tarif }"#);
+    // Two lines: the rule the help line suggests must be declared.
+    diag!(unknown_test_rule_did_you_mean, "E0601", "rule tarif { when ad.body has \"x\" score 10 }\ntest \"t\" { ad { body: \"x\" } expect tarf }");
+    diag!(unknown_test_field, "E0602", r#"test "t" { ad { bdy: "x" } expect nothing }"#);
+
+    // ------------------------------------------------ warnings
+
+    diag!(unused_lexicon, "W0001", r#"lexicon euphemismes { "douche possible" }"#);
+    diag!(duplicate_term, "W0002", r#"lexicon l { "massage" "MASSAGE" }"#);
+    diag!(short_term, "W0003", r#"lexicon l { "ab" }"#);
+    // Two lines: the threshold and the rules are two declarations.
+    diag!(unreachable_threshold, "W0004", "pack fr threshold 60\nrule r { when ad.body has \"x\" score 10 }");
+    diag!(missing_pack, "W0005", r#"rule r { when ad.body has "x" score 10 }"#);
+    diag!(zero_score, "W0006", r#"rule r { when ad.body has "x" score 0 }"#);
+}
+
+// ---------------------------------------------------------------- whole packs
+
+/// Five declarations, five different mistakes.
+const FIVE_MISTAKES: &str = r#"pack demo "Démo"
+  threshold 30
+
+lexicon euphemismes { "douche possible" "moment d'évasion" }
+
+rul tarif { when ad.body has "x" score 10 }
+
+rule euphemisme_prestation {
+  when ad.body has euphemisme
+  score 30
+}
+
+rule prix {
+  when ad.price < 2h
+  score 20
+}
+
+pattern tarif_horaire = re"(\d+\s*€"
+
+rule horaire {
+  level hight
+  when ad.body has tarif_horaire
+  score 20
+}
+"#;
+
+#[test]
+fn five_mistakes_all_reported() {
+    let (_, diagnostics) = analyze(FIVE_MISTAKES);
+    let errors: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.as_str())
+        .collect();
+    // In source order, one each.
+    assert_eq!(errors, ["E0004", "E0102", "E0201", "E0301", "E0008"]);
+    insta::with_settings!({ description => FIVE_MISTAKES, omit_expression => true }, {
+        insta::assert_snapshot!(report(FIVE_MISTAKES));
+    });
+}
+
+/// Every error of every test: a help line, and a non-empty primary span
+/// inside the source, on character boundaries.
+#[test]
+fn every_error_has_help_and_a_span_inside_the_source() {
+    let sources = CASES
+        .iter()
+        .map(|(name, _, src)| (*name, *src))
+        .chain([("five_mistakes_all_reported", FIVE_MISTAKES)]);
+    let mut problems = Vec::new();
+    for (name, source) in sources {
+        let (_, diagnostics) = analyze(source);
+        for d in diagnostics.iter().filter(|d| d.is_error()) {
+            let span = d.primary.span;
+            let (start, end) = (span.start as usize, span.end as usize);
+            if d.help.as_deref().is_none_or(|h| h.trim().is_empty()) {
+                problems.push(format!("{name}: {} has no help", d.code));
+            }
+            if span.file != 0
+                || start >= end
+                || end > source.len()
+                || !source.is_char_boundary(start)
+                || !source.is_char_boundary(end)
+            {
+                problems.push(format!(
+                    "{name}: {} has primary span {start}..{end} (source is {} bytes)",
+                    d.code,
+                    source.len()
+                ));
+            }
+            for label in &d.secondary {
+                let (s, e) = (label.span.start as usize, label.span.end as usize);
+                if s > e || e > source.len() {
+                    problems.push(format!("{name}: {} has secondary span {s}..{e}", d.code));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The tests cover at least 32 distinct codes, and each test's source
+/// produces its code (also checked by each test; this one counts them).
+#[test]
+fn covers_most_codes() {
+    let covered: BTreeSet<&str> = CASES.iter().map(|(_, code, _)| *code).collect();
+    for code in &covered {
+        assert!(Code::parse(code).is_some(), "{code} is not a code");
+    }
+    assert!(covered.len() >= 32, "only {} codes covered", covered.len());
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !covered.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "codes without a test: {missing:?}");
+}
+
+/// One mistake, one error: no test source reports more errors than it has
+/// mistakes (a cascade would show up here before it shows up in a review).
+#[test]
+fn one_mistake_one_error() {
+    let mut cascades = Vec::new();
+    for (name, _, source) in CASES {
+        let (_, diagnostics) = analyze(source);
+        let errors: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        if errors.len() > 1 {
+            cascades.push(format!("{name}: {errors:?}"));
+        }
+    }
+    assert!(cascades.is_empty(), "{}", cascades.join("\n"));
+}
