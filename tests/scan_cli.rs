@@ -40,7 +40,13 @@ const ORDINARY: &str = r#"{"id":"o1","title":"Canapé","body":"Très bon état, 
 
 #[test]
 fn bundled_ads_scan_with_all_records_read() {
-    let o = run(&["scan", "rules/fr", "examples/annonces.jsonl", "--format", "jsonl"]);
+    let o = run(&[
+        "scan",
+        "rules/fr",
+        "examples/annonces.jsonl",
+        "--format",
+        "jsonl",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let lines = stdout(&o).lines().count();
     assert!(lines > 20, "expected flagged ads, got {lines}");
@@ -51,7 +57,9 @@ fn bundled_ads_scan_with_all_records_read() {
         .filter(|l| !l.trim().is_empty())
         .count();
     assert!(
-        summary.contains(&format!("{total} records read: {total} scanned, 0 rejected; {lines} flagged")),
+        summary.contains(&format!(
+            "{total} records read: {total} scanned, 0 rejected; {lines} flagged"
+        )),
         "{summary}"
     );
 }
@@ -72,7 +80,14 @@ fn malformed_lines_are_reported_with_file_and_line_and_the_scan_goes_on() {
         ORDINARY,
     ];
     write(&input, lines.join("\n").as_bytes());
-    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl", "--all"]);
+    let o = run(&[
+        "scan",
+        "rules/fr",
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--all",
+    ]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "rejections give status 1: {err}");
     let name = input.display().to_string();
@@ -88,10 +103,18 @@ fn malformed_lines_are_reported_with_file_and_line_and_the_scan_goes_on() {
         assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
     }
     // The blank line 8 is not a record; 8 records read = 2 scanned + 6 rejected.
-    assert!(err.contains("8 records read: 2 scanned, 6 rejected; 1 flagged"), "{err}");
+    assert!(
+        err.contains("8 records read: 2 scanned, 6 rejected; 1 flagged"),
+        "{err}"
+    );
     let ids: Vec<String> = stdout(&o)
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids, ["s1", "o1"]);
 }
@@ -105,11 +128,23 @@ fn invalid_utf8_is_rejected_with_its_line() {
     bytes.extend_from_slice(b"\n{\"id\":\"x\",\"title\":\"caf\xe9\",\"body\":\"b\"}\n");
     bytes.extend_from_slice(SUSPECT.as_bytes());
     write(&input, &bytes);
-    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl"]);
+    let o = run(&[
+        "scan",
+        "rules/fr",
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1));
-    assert!(err.contains(&format!("{}:2: invalid UTF-8", input.display())), "{err}");
-    assert!(err.contains("3 records read: 2 scanned, 1 rejected; 1 flagged"), "{err}");
+    assert!(
+        err.contains(&format!("{}:2: invalid UTF-8", input.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains("3 records read: 2 scanned, 1 rejected; 1 flagged"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -132,18 +167,30 @@ fn a_ten_megabyte_line_is_scanned_and_evidence_found_at_its_end() {
     let line = serde_json::json!({"id": "big", "title": "Annonce", "body": body}).to_string();
     assert!(line.len() > 10 * 1024 * 1024);
     write(&input, line.as_bytes());
-    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl"]);
+    let o = run(&[
+        "scan",
+        "rules/fr",
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let verdict: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     let evidence = &verdict["rules"][0]["evidence"][0];
     let start = evidence["start"].as_u64().unwrap() as usize;
-    assert_eq!(&body[start..evidence["end"].as_u64().unwrap() as usize], evidence["text"].as_str().unwrap());
+    assert_eq!(
+        &body[start..evidence["end"].as_u64().unwrap() as usize],
+        evidence["text"].as_str().unwrap()
+    );
     assert!(start > filler.len() - 1);
 }
 
 #[test]
 fn stdin_is_read_with_a_dash_or_no_input() {
-    for args in [&["scan", "rules/fr", "-", "--format", "jsonl"][..], &["scan", "rules/fr", "--format", "jsonl"][..]] {
+    for args in [
+        &["scan", "rules/fr", "-", "--format", "jsonl"][..],
+        &["scan", "rules/fr", "--format", "jsonl"][..],
+    ] {
         let mut child = vigie()
             .args(args)
             .stdin(Stdio::piped())
@@ -159,7 +206,11 @@ fn stdin_is_read_with_a_dash_or_no_input() {
             .unwrap();
         let o = child.wait_with_output().unwrap();
         assert_eq!(o.status.code(), Some(1));
-        assert!(stderr(&o).contains("<stdin>:3: invalid JSON"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("<stdin>:3: invalid JSON"),
+            "{}",
+            stderr(&o)
+        );
         assert_eq!(stdout(&o).lines().count(), 1);
     }
 }
@@ -168,7 +219,14 @@ fn stdin_is_read_with_a_dash_or_no_input() {
 /// evidence is the exact text of its span in the original field.
 #[test]
 fn jsonl_verdicts_match_the_documented_format() {
-    let o = run(&["scan", "rules/fr", "examples/annonces.jsonl", "--format", "jsonl", "--all"]);
+    let o = run(&[
+        "scan",
+        "rules/fr",
+        "examples/annonces.jsonl",
+        "--format",
+        "jsonl",
+        "--all",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let originals: std::collections::HashMap<String, serde_json::Value> =
         std::fs::read_to_string("examples/annonces.jsonl")
@@ -189,19 +247,28 @@ fn jsonl_verdicts_match_the_documented_format() {
         let score = v["score"].as_f64().unwrap();
         let mut sum = 0.0;
         for rule in v["rules"].as_array().unwrap() {
-            let mut keys: Vec<&str> = rule.as_object().unwrap().keys().map(String::as_str).collect();
+            let mut keys: Vec<&str> = rule
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
             keys.sort();
             assert_eq!(keys, ["evidence", "level", "rule", "score"]);
             assert!(["low", "medium", "high"].contains(&rule["level"].as_str().unwrap()));
             sum += rule["score"].as_f64().unwrap();
             for ev in rule["evidence"].as_array().unwrap() {
-                let mut keys: Vec<&str> = ev.as_object().unwrap().keys().map(String::as_str).collect();
+                let mut keys: Vec<&str> =
+                    ev.as_object().unwrap().keys().map(String::as_str).collect();
                 keys.sort();
                 assert_eq!(keys, ["end", "field", "start", "text", "via"]);
                 let original = originals[v["id"].as_str().unwrap()][ev["field"].as_str().unwrap()]
                     .as_str()
                     .unwrap();
-                let (s, e) = (ev["start"].as_u64().unwrap() as usize, ev["end"].as_u64().unwrap() as usize);
+                let (s, e) = (
+                    ev["start"].as_u64().unwrap() as usize,
+                    ev["end"].as_u64().unwrap() as usize,
+                );
                 assert_eq!(&original[s..e], ev["text"].as_str().unwrap());
                 assert!(!ev["via"].as_str().unwrap().is_empty());
                 evidence_seen += 1;
@@ -218,7 +285,13 @@ fn pretty_output_underlines_the_evidence() {
     let dir = scratch("pretty");
     let input = dir.join("ads.jsonl");
     write(&input, format!("{SUSPECT}\n").as_bytes());
-    let o = run(&["scan", "rules/fr", input.to_str().unwrap(), "--format", "pretty"]);
+    let o = run(&[
+        "scan",
+        "rules/fr",
+        input.to_str().unwrap(),
+        "--format",
+        "pretty",
+    ]);
     let out = stdout(&o);
     assert!(out.contains("s1  score"), "{out}");
     assert!(out.contains("FLAGGED"));
@@ -245,16 +318,32 @@ fn a_closed_output_pipe_stops_the_scan_with_an_error() {
     }
     write(&input, text.as_bytes());
     let mut child = vigie()
-        .args(["scan", "rules/fr", input.to_str().unwrap(), "--format", "jsonl"])
+        .args([
+            "scan",
+            "rules/fr",
+            input.to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut first = [0u8; 16];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("cannot write the verdicts"), "{err}");
@@ -264,10 +353,18 @@ fn a_closed_output_pipe_stops_the_scan_with_an_error() {
 fn unknown_pack_or_input_is_a_usage_error() {
     let o = run(&["scan", "no/such/pack", "examples/annonces.jsonl"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cannot read no/such/pack"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read no/such/pack"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["scan", "rules/fr", "no-such-file.jsonl"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cannot open no-such-file.jsonl"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot open no-such-file.jsonl"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! for completion and hover.
 
 use super::{Builtin, Checker, Ir, Member};
-use crate::source::Span;
 use crate::syntax::ast::{Arg, ExprKind};
 use crate::value::{Type, Value};
 use std::ops::RangeInclusive;
@@ -140,7 +139,7 @@ pub fn member_of(ty: &Type, name: &str) -> Result<(Member, Type), &'static [&'st
 }
 
 impl Checker<'_> {
-    pub(super) fn builtin_call(&mut self, b: &Builtins, args: &[Arg], span: Span) -> (Type, Ir) {
+    pub(super) fn builtin_call(&mut self, b: &Builtins, args: &[Arg]) -> (Type, Ir) {
         let error = (Type::Error, Ir::Const(Value::Missing));
         match b.kind {
             BuiltinKind::Quantifier => {
@@ -194,7 +193,18 @@ impl Checker<'_> {
                 let mut typed = Vec::with_capacity(args.len());
                 for arg in args {
                     if let ExprKind::Lambda(..) = arg.value.kind {
-                        self.bad_argument(b, &arg.value, &Type::Error, "a value, not a function");
+                        self.diags.push(
+                            crate::diagnostic::Diagnostic::error(
+                                crate::diagnostic::Code::ArgumentType,
+                                arg.value.span,
+                                format!("`{}` takes a value here, not a function", b.name),
+                            )
+                            .label("a function `x => ...`")
+                            .help(format!(
+                                "{}: {}; only any() and all() take a function",
+                                b.signature, b.doc
+                            )),
+                        );
                         return error;
                     }
                     typed.push(self.expr(&arg.value));
@@ -265,7 +275,6 @@ impl Checker<'_> {
                                 return error;
                             }
                         }
-                        let _ = span;
                         (elem.optional(), Ir::Call(which, irs))
                     }
                     other => unreachable!("builtin {other} has no typing rule"),

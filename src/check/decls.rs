@@ -1,6 +1,6 @@
 //! Checking declarations: pack, lexicons, patterns, lets, rules, tests.
 
-use super::{Checker, Def, Ir, Let, LetState, Level, Lexicon, Pattern, Rule, Term, Test};
+use super::{Checker, Def, Ir, Let, LetState, Level, Lexicon, Pattern, Rule, Term, Test, Why};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{
@@ -128,8 +128,7 @@ impl Checker<'_> {
                         Span::new(term.span.file, at, at + 1),
                         "`*` is only allowed at the end of a term",
                     )
-                    .label("here")
-                    .with_secondary(term.span, "in this term")
+                    .label("a `*` inside the term")
                     .help("`masseu*` matches words that start with masseu; for other shapes, write a pattern"),
                 );
                 continue;
@@ -144,6 +143,7 @@ impl Checker<'_> {
                 continue;
             }
             let key = format!("{folded}{}", if prefix { "*" } else { "" });
+            let duplicate = seen.contains_key(&key);
             if let Some(first) = seen.get(&key) {
                 self.diags.push(
                     Diagnostic::warning(
@@ -158,7 +158,7 @@ impl Checker<'_> {
             } else {
                 seen.insert(key, term.span);
             }
-            if folded.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+            if !duplicate && folded.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
                 self.diags.push(
                     Diagnostic::warning(
                         Code::ShortTerm,
@@ -238,7 +238,7 @@ impl Checker<'_> {
         self.pack.lets[i].ty.clone()
     }
 
-    pub(super) fn rule(&mut self, d: &RuleDecl, span: Span) {
+    pub(super) fn rule(&mut self, d: &RuleDecl) {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut rule = Rule {
             name: d.name.text.clone(),
@@ -249,6 +249,10 @@ impl Checker<'_> {
             note: None,
             score: 0.0,
             when: Ir::Const(crate::value::Value::Bool(false)),
+            why: Why::Leaf {
+                text: String::new(),
+                ir: Ir::Const(crate::value::Value::Bool(false)),
+            },
             span: d.name.span,
             required: None,
         };
@@ -316,12 +320,13 @@ impl Checker<'_> {
                             Diagnostic::error(
                                 Code::NotBool,
                                 expr.span,
-                                format!("a rule's condition must be a bool, this is {ty}"),
+                                format!("a rule's condition must be a bool, this is `{ty}`"),
                             )
-                            .label(format!("this is {ty}"))
+                            .label(format!("this is `{ty}`"))
                             .help(not_bool_help(&ty)),
                         );
                     }
+                    rule.why = self.why(expr, &ir);
                     rule.when = ir;
                 }
             }
@@ -339,7 +344,6 @@ impl Checker<'_> {
                     format!("rule `{}` has no {missing}", d.name.text),
                 )
                 .label(format!("needs {missing}"))
-                .with_secondary(span, "")
                 .help("a rule needs `when CONDITION` and `score N`"),
             );
         }
@@ -390,7 +394,38 @@ impl Checker<'_> {
                 }
             }
         }
-        for ad in &ads {
+        for (n, ad) in ads.iter().enumerate() {
+            if let Err((at, reason)) = crate::scan::record::from_literal(
+                &self.pack.schema,
+                ad,
+                &format!("{}#{}", d.name.value, n + 1),
+            ) {
+                if let Some((name, _)) = ad.fields.get(at) {
+                    if self.pack.schema.field(&name.text).is_some() {
+                        self.diags.push(
+                            Diagnostic::error(
+                                Code::UnknownTestField,
+                                name.span,
+                                format!("test ad field `{}`: {reason}", name.text),
+                            )
+                            .label("value does not fit the field's type")
+                            .help(format!(
+                                "`{}` is {} in the schema",
+                                name.text,
+                                self.pack.schema.fields
+                                    [self.pack.schema.field(&name.text).unwrap_or(0)]
+                                .ty
+                            )),
+                        );
+                    }
+                } else {
+                    self.diags.push(
+                        Diagnostic::error(Code::UnknownTestField, ad.span, reason)
+                            .label("this test ad")
+                            .help("give every required field of the schema that is not text"),
+                    );
+                }
+            }
             for (name, _) in &ad.fields {
                 if self.pack.schema.field(&name.text).is_none() {
                     let fields: Vec<&str> = self
@@ -420,6 +455,46 @@ impl Checker<'_> {
             ads,
             expectations,
         });
+    }
+}
+
+impl Checker<'_> {
+    /// Pairs a condition's syntax with its checked form (lowering keeps the
+    /// `and`/`or`/`not` structure, so the two trees match node for node).
+    pub(super) fn why(&self, expr: &crate::syntax::ast::Expr, ir: &Ir) -> Why {
+        use crate::syntax::ast::ExprKind as E;
+        match (&expr.kind, ir) {
+            (E::And(a, b), Ir::And(ia, ib)) => {
+                let mut parts = Vec::new();
+                for (e, i) in [(a, ia), (b, ib)] {
+                    match self.why(e, i) {
+                        Why::All(inner) => parts.extend(inner),
+                        other => parts.push(other),
+                    }
+                }
+                Why::All(parts)
+            }
+            (E::Or(a, b), Ir::Or(ia, ib)) => {
+                let mut parts = Vec::new();
+                for (e, i) in [(a, ia), (b, ib)] {
+                    match self.why(e, i) {
+                        Why::Any(inner) => parts.extend(inner),
+                        other => parts.push(other),
+                    }
+                }
+                Why::Any(parts)
+            }
+            (E::Not(a), Ir::Not(ia)) => Why::Not(Box::new(self.why(a, ia))),
+            _ => Why::Leaf {
+                text: self
+                    .sources
+                    .slice(expr.span)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                ir: ir.clone(),
+            },
+        }
     }
 }
 
@@ -454,14 +529,18 @@ pub fn validate_regex(regex: &str, span: Span) -> Result<(), Diagnostic> {
         .label(message)
         .help("Vigie uses the regex crate's syntax (no backreferences or look-around); escape a literal character with `\\`"));
     }
-    if let Err(err) = regex::RegexBuilder::new(regex)
+    if regex::RegexBuilder::new(regex)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
+        .is_err()
     {
         return Err(Diagnostic::error(
             Code::RegexTooBig,
             span,
-            format!("this regular expression is too large: {err}"),
+            format!(
+                "this regular expression compiles to more than {} MiB",
+                REGEX_SIZE_LIMIT / (1024 * 1024)
+            ),
         )
         .label("compiles past the size limit")
         .help("split it into several patterns, or move literal alternatives into a lexicon"));

@@ -68,7 +68,7 @@ impl Checker<'_> {
             }
             ExprKind::Cmp(op, a, b) => self.compare(*op, a, b),
             ExprKind::Has(text, what) => self.has(text, what),
-            ExprKind::Arith(op, a, b) => self.arith(*op, a, b, e.span),
+            ExprKind::Arith(op, a, b) => self.arith(*op, a, b),
         }
     }
 
@@ -80,9 +80,9 @@ impl Checker<'_> {
             Diagnostic::error(
                 Code::NotBool,
                 span,
-                format!("{context} needs a condition, this is {ty}"),
+                format!("{context} needs a condition, this is `{ty}`"),
             )
-            .label(format!("this is {ty}"))
+            .label(format!("this is `{ty}`"))
             .help("write a condition here: a comparison, `has`, `exists(...)`"),
         );
     }
@@ -100,9 +100,11 @@ impl Checker<'_> {
                         Diagnostic::error(
                             Code::MismatchedTypes,
                             item.span,
-                            format!("a list holds values of one type; this is {ty}, not {first}"),
+                            format!(
+                                "a list holds values of one type; this is `{ty}`, not `{first}`"
+                            ),
                         )
-                        .label(format!("this is {ty}"))
+                        .label(format!("this is `{ty}`"))
                         .with_secondary(items[0].span, format!("the list is of {first}"))
                         .help("make every item the same type"),
                     );
@@ -174,15 +176,28 @@ impl Checker<'_> {
                     format!("unknown name `{}`", name.text),
                 )
                 .label("not defined in this pack");
-                diag = match self.suggest_name(&name.text) {
-                    Some(s) => diag.help(format!("did you mean `{s}`?")).fix(name.span, s),
-                    None if self.pack.schema.field(&name.text).is_some() => diag
-                        .help(format!(
-                            "record fields are read through `ad`: `ad.{}`",
-                            name.text
-                        ))
-                        .fix(name.span, format!("ad.{}", name.text)),
-                    None => diag.help(
+                let fields: Vec<&str> = self
+                    .pack
+                    .schema
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect();
+                let field = if self.pack.schema.field(&name.text).is_some() {
+                    Some(name.text.clone())
+                } else {
+                    did_you_mean(&name.text, fields.iter().copied()).map(str::to_string)
+                };
+                let close = self.suggest_name(&name.text).filter(|s| s != "ad");
+                diag = match (close, field) {
+                    (_, Some(f)) if f == name.text => diag
+                        .help(format!("record fields are read through `ad`: `ad.{f}`"))
+                        .fix(name.span, format!("ad.{f}")),
+                    (Some(s), _) => diag.help(format!("did you mean `{s}`?")).fix(name.span, s),
+                    (None, Some(f)) => diag
+                        .help(format!("did you mean the field `ad.{f}`?"))
+                        .fix(name.span, format!("ad.{f}")),
+                    (None, None) => diag.help(
                         "define it with `let`, `lexicon` or `pattern`, or check the spelling",
                     ),
                 };
@@ -237,10 +252,10 @@ impl Checker<'_> {
                 let mut diag = Diagnostic::error(
                     Code::NoSuchMember,
                     name.span,
-                    format!("{ty} has no field `{}`", name.text),
+                    format!("`{ty}` has no field `{}`", name.text),
                 )
                 .label(format!("not a field of {}", ty.base()))
-                .with_secondary(base.span, format!("this is {ty}"));
+                .with_secondary(base.span, format!("this is `{ty}`"));
                 diag = match did_you_mean(&name.text, known.iter().copied()) {
                     Some(s) => diag.help(format!("did you mean `{s}`?")).fix(name.span, s),
                     None if known.is_empty() => diag.help(format!("{} has no fields", ty.base())),
@@ -255,19 +270,48 @@ impl Checker<'_> {
     fn compare(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> (Type, Ir) {
         let (ta, ia) = self.expr(a);
         let (tb, ib) = self.expr(b);
-        let ir = Ir::Cmp(op, Box::new(ia), Box::new(ib));
         if ta.is_error() || tb.is_error() {
+            return (Type::Bool, Ir::Cmp(op, Box::new(ia), Box::new(ib)));
+        }
+        let currencies = literal_currencies(&ia, &ib);
+        let ir = Ir::Cmp(op, Box::new(ia), Box::new(ib));
+        let mismatch = |message: String, help: String| {
+            Diagnostic::error(Code::MismatchedTypes, a.span, message)
+                .label(format!("this is `{ta}`"))
+                .with_secondary(b.span, format!("this is `{tb}`"))
+                .help(help)
+        };
+        if let Some((ca, cb)) = currencies {
+            self.diags.push(mismatch(
+                format!("cannot compare {ca} with {cb}"),
+                "compare amounts in one currency".to_string(),
+            ));
             return (Type::Bool, ir);
         }
-        let null_ok = matches!((&ta, &tb), (Type::Null, t) | (t, Type::Null) if t.is_optional())
-            && matches!(op, CmpOp::Eq | CmpOp::Ne);
-        if null_ok {
-            return (Type::Bool, ir);
+        let eq = matches!(op, CmpOp::Eq | CmpOp::Ne);
+        match (&ta, &tb) {
+            (Type::Null, t) | (t, Type::Null) if t.is_optional() && eq => return (Type::Bool, ir),
+            (Type::Null, t) | (t, Type::Null) => {
+                let diag = if t.is_optional() {
+                    mismatch(
+                        format!("`{}` cannot order `null`", op.as_str()),
+                        "compare with `==` or `!=`, or ask `exists(...)`".to_string(),
+                    )
+                } else {
+                    mismatch(
+                        format!("`{t}` is never missing, so comparing it with `null` is always false"),
+                        "only optional values (`T?`) can be missing; for those, `exists(...)` reads better than `== null`".to_string(),
+                    )
+                };
+                self.diags.push(diag);
+                return (Type::Bool, ir);
+            }
+            _ => {}
         }
         if ta.base() != tb.base() {
             let help = match (ta.base(), tb.base()) {
                 (Type::Money, Type::Number) | (Type::Number, Type::Money) => {
-                    "give the number a currency: `100 EUR` or `100€`".to_string()
+                    "compare like with like: money with money (`ad.price < 100 EUR`), or numbers with numbers (`ad.price.amount < 100`)".to_string()
                 }
                 (Type::Duration, Type::Number) | (Type::Number, Type::Duration) => {
                     "give the number a unit: `30min`, `1h`, `7d`".to_string()
@@ -282,45 +326,29 @@ impl Checker<'_> {
                     tb.example()
                 ),
             };
-            self.diags.push(
-                Diagnostic::error(
-                    Code::MismatchedTypes,
-                    a.span.to(b.span),
-                    format!("cannot compare {} with {}", ta.base(), tb.base()),
-                )
-                .label(format!("this is {ta}"))
-                .with_secondary(b.span, format!("this is {tb}"))
-                .help(help),
-            );
-            // Point the primary label at the left operand only.
-            if let Some(last) = self.diags.last_mut() {
-                last.primary.span = a.span;
-            }
+            self.diags.push(mismatch(
+                format!("cannot compare {} with {}", ta.base(), tb.base()),
+                help,
+            ));
             return (Type::Bool, ir);
         }
         let ordered = matches!(
             ta.base(),
             Type::Number | Type::Money | Type::Duration | Type::Time
         );
-        if !ordered && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::MismatchedTypes,
-                    a.span,
-                    format!(
-                        "{} values have no order; `{}` cannot compare them",
-                        ta.base(),
-                        op.as_str()
-                    ),
-                )
-                .label(format!("this is {ta}"))
-                .with_secondary(b.span, format!("this is {tb}"))
-                .help("use `==` or `!=`, or compare something with an order (a length, an amount)"),
-            );
+        if !ordered && !eq {
+            self.diags.push(mismatch(
+                format!(
+                    "{} values have no order; `{}` cannot compare them",
+                    ta.base(),
+                    op.as_str()
+                ),
+                "use `==` or `!=`, or compare something with an order (a length, an amount)"
+                    .to_string(),
+            ));
         }
         (Type::Bool, ir)
     }
-
     /// Resolves the right side of `has` or the second argument of `hits`
     /// to an atom, or reports why it cannot be one.
     pub(super) fn atom_of(&mut self, what: &Expr, context: &str) -> Option<AtomId> {
@@ -338,31 +366,32 @@ impl Checker<'_> {
                     }
                     Some(Def::Broken) => None,
                     Some(_) => {
-                        self.diags.push(
-                            Diagnostic::error(
-                                Code::HasOperand,
-                                what.span,
-                                format!("{context} needs a lexicon or a pattern; `{}` is neither", name.text),
-                            )
-                            .label("not a lexicon or pattern")
-                            .help("name a lexicon or a pattern, or write the text to look for in quotes"),
-                        );
+                        let close = self.lexicon_or_pattern_like(&name.text);
+                        let mut diag = Diagnostic::error(
+                            Code::HasOperand,
+                            what.span,
+                            format!(
+                                "{context} needs a lexicon or a pattern; `{}` is neither",
+                                name.text
+                            ),
+                        )
+                        .label("not a lexicon or pattern");
+                        diag = match close {
+                            Some(s) => diag.help(format!("did you mean the {s}?")),
+                            None => diag.help("name a lexicon or a pattern, or write the text to look for in quotes"),
+                        };
+                        self.diags.push(diag);
                         None
                     }
                     None => {
-                        let candidates: Vec<&str> = self
-                            .names
-                            .iter()
-                            .filter(|(_, (d, _))| matches!(d, Def::Lexicon(_) | Def::Pattern(_)))
-                            .map(|(n, _)| n.as_str())
-                            .collect();
+                        let suggestion = self.lexicon_or_pattern_name(&name.text);
                         let mut diag = Diagnostic::error(
                             Code::UnknownName,
                             name.span,
                             format!("unknown lexicon or pattern `{}`", name.text),
                         )
                         .label("not defined in this pack");
-                        diag = match did_you_mean(&name.text, candidates) {
+                        diag = match suggestion {
                             Some(s) => diag.help(format!("did you mean `{s}`?")).fix(name.span, s),
                             None => diag.help(format!(
                                 "define it with `lexicon {} {{ ... }}`, or write a literal: has \"{}\"",
@@ -409,6 +438,20 @@ impl Checker<'_> {
                 Some(self.intern_atom(Atom::Lexicon(lexicon)))
             }
             ExprKind::Error => None,
+            ExprKind::Text(literal) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::HasOperand,
+                        what.span,
+                        format!("{context} takes a lexicon or a pattern, not a literal text"),
+                    )
+                    .label("a literal text")
+                    .help(format!(
+                        "define `lexicon mots {{ {literal:?} }}` and write `hits(TEXT, mots)`; a literal alone works with `has`"
+                    )),
+                );
+                None
+            }
             _ => {
                 let (ty, _) = self.expr(what);
                 if !ty.is_error() {
@@ -418,13 +461,35 @@ impl Checker<'_> {
                             what.span,
                             format!("{context} needs a lexicon, a pattern or a literal text, not {ty}"),
                         )
-                        .label(format!("this is {ty}"))
+                        .label(format!("this is `{ty}`"))
                         .help("write a lexicon or pattern name (`has euphemismes`) or a text in quotes (`has \"snap\"`)"),
                     );
                 }
                 None
             }
         }
+    }
+
+    /// The lexicon or pattern whose name is closest to `word`.
+    fn lexicon_or_pattern_name(&self, word: &str) -> Option<String> {
+        let mut candidates: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|(_, (d, _))| matches!(d, Def::Lexicon(_) | Def::Pattern(_)))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        candidates.sort_unstable();
+        did_you_mean(word, candidates).map(str::to_string)
+    }
+
+    /// "lexicon `x`" or "pattern `x`" for the closest such name.
+    fn lexicon_or_pattern_like(&self, word: &str) -> Option<String> {
+        let name = self.lexicon_or_pattern_name(word)?;
+        let kind = match self.names.get(&name) {
+            Some((Def::Pattern(_), _)) => "pattern",
+            _ => "lexicon",
+        };
+        Some(format!("{kind} `{name}`"))
     }
 
     fn intern_atom(&mut self, atom: Atom) -> AtomId {
@@ -453,9 +518,9 @@ impl Checker<'_> {
                 Diagnostic::error(
                     Code::NotText,
                     text.span,
-                    format!("{context} tests a text, this is {ty}"),
+                    format!("{context} tests a text, this is `{ty}`"),
                 )
-                .label(format!("this is {ty}"))
+                .label(format!("this is `{ty}`"))
                 .help("test a text field such as `ad.body` or `ad.title`"),
             );
             return None;
@@ -487,10 +552,23 @@ impl Checker<'_> {
         }
     }
 
-    fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr, span: Span) -> (Type, Ir) {
+    fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr) -> (Type, Ir) {
         let (ta, ia) = self.expr(a);
         let (tb, ib) = self.expr(b);
         if ta.is_error() || tb.is_error() {
+            return (Type::Error, Ir::Const(Value::Missing));
+        }
+        if let Some((ca, cb)) = literal_currencies(&ia, &ib) {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::BadArithmetic,
+                    a.span,
+                    format!("cannot add or subtract {ca} and {cb}"),
+                )
+                .label(format!("this is in {ca}"))
+                .with_secondary(b.span, format!("this is in {cb}"))
+                .help("money is added only in one currency; write both amounts in the same one"),
+            );
             return (Type::Error, Ir::Const(Value::Missing));
         }
         let optional = ta.is_optional() || tb.is_optional();
@@ -524,9 +602,9 @@ impl Checker<'_> {
                 self.diags.push(
                     Diagnostic::error(
                         Code::BadArithmetic,
-                        span,
+                        a.span,
                         format!(
-                            "cannot {} {} and {}",
+                            "cannot {} {} and {} with `{sign}`",
                             if op == ArithOp::Add {
                                 "add"
                             } else {
@@ -536,9 +614,8 @@ impl Checker<'_> {
                             tb.base()
                         ),
                     )
-                    .label(format!("{ta} {sign} {tb}"))
-                    .with_secondary(a.span, format!("this is {ta}"))
-                    .with_secondary(b.span, format!("this is {tb}"))
+                    .label(format!("this is `{ta}`"))
+                    .with_secondary(b.span, format!("this is `{tb}`"))
                     .help(help),
                 );
                 return (Type::Error, Ir::Const(Value::Missing));
@@ -625,7 +702,7 @@ impl Checker<'_> {
             );
             return (Type::Error, Ir::Const(Value::Missing));
         }
-        self.builtin_call(builtin, args, span)
+        self.builtin_call(builtin, args)
     }
 
     /// Reports an argument of the wrong type.
@@ -640,10 +717,20 @@ impl Checker<'_> {
             Diagnostic::error(
                 Code::ArgumentType,
                 arg.span,
-                format!("`{}` needs {wanted} here, this is {ty}", builtin.name),
+                format!("`{}` needs {wanted} here, this is `{ty}`", builtin.name),
             )
-            .label(format!("this is {ty}"))
+            .label(format!("this is `{ty}`"))
             .help(format!("{}: {}", builtin.signature, builtin.doc)),
         );
+    }
+}
+
+/// The two currencies of two money literals, when they differ.
+fn literal_currencies(a: &Ir, b: &Ir) -> Option<(&'static str, &'static str)> {
+    match (a, b) {
+        (Ir::Const(Value::Money(x)), Ir::Const(Value::Money(y))) if x.currency != y.currency => {
+            Some((x.currency.code(), y.currency.code()))
+        }
+        _ => None,
     }
 }

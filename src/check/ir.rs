@@ -143,10 +143,23 @@ pub struct Rule {
     pub note: Option<String>,
     pub score: f64,
     pub when: Ir,
+    /// The condition's `and`/`or`/`not` structure as written, for `why`.
+    pub why: Why,
     pub span: Span,
     /// Prefilter: if set, the condition can only be true when one of these
     /// atoms has a hit in one of the pack's sources. `None`: always run.
     pub required: Option<Vec<AtomId>>,
+}
+
+/// The shape of a condition as written, for explaining why it is true or
+/// false: its `and`/`or`/`not` structure, with every other part as a leaf
+/// that carries its source text and its checked form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    All(Vec<Why>),
+    Any(Vec<Why>),
+    Not(Box<Why>),
+    Leaf { text: String, ir: Ir },
 }
 
 #[derive(Debug, Clone)]

@@ -28,7 +28,6 @@ impl Checker<'_> {
                     format!("{kind} `{}` is never used", name.text),
                 )
                 .label("unused")
-                .with_secondary(decl.span, "")
                 .help(format!("use it in a rule, or remove this {kind}")),
             );
         }

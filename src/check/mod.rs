@@ -28,11 +28,16 @@ use crate::syntax::ast::{Decl, DeclKind};
 use crate::value::Type;
 use std::collections::HashMap;
 
-/// Words that cannot name anything.
+/// Words of the language, which cannot name anything.
 pub const RESERVED: &[&str] = &[
     "test", "expect", "count", "distinct", "within", "by", "and", "or", "not", "has", "true",
     "false", "null", "ad",
 ];
+
+/// Rule properties: they end an expression, so a lexicon, pattern, let or
+/// rule cannot be named after them (a record field can: it is read as
+/// `ad.tags`).
+pub const PROPERTY_WORDS: &[&str] = &["title", "level", "tags", "ref", "note", "when", "score"];
 
 /// What a name in the pack's namespace refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -153,7 +158,7 @@ impl<'a> Checker<'a> {
         }
         for decl in self.decls {
             if let DeclKind::Rule(d) = &decl.kind {
-                self.rule(d, decl.span);
+                self.rule(d);
             }
         }
         for decl in self.decls {
@@ -189,7 +194,7 @@ impl<'a> Checker<'a> {
                 DeclKind::Rule(_) => Def::Rule(next(&mut counts[3])),
                 _ => Def::Broken,
             };
-            if RESERVED.contains(&name.text.as_str()) {
+            if RESERVED.contains(&name.text.as_str()) || PROPERTY_WORDS.contains(&name.text.as_str()) {
                 self.diags.push(
                     Diagnostic::error(
                         Code::ReservedName,

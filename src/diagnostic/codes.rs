@@ -89,7 +89,10 @@ must start with one of: pack, lexicon, pattern, schema, let, rule, test.
     ReservedName = "E0005", "reserved word used as a name",
 "Some words are reserved for the language and cannot name a lexicon,
 pattern, let, rule or field: test, expect, count, distinct, within, by,
-and, or, not, has, true, false, null, ad.
+and, or, not, has, true, false, null, ad. The rule properties (title,
+level, tags, ref, note, when, score) cannot name a lexicon, pattern, let
+or rule either, though a record field may be called `tags` (it is read as
+`ad.tags`).
 
     lexicon count { \"x\" }    # error
     lexicon comptage { \"x\" } # fixed";
@@ -294,8 +297,9 @@ the right type.";
 through a let. Use it, or remove it.";
 
     DuplicateTerm = "W0002", "term given twice",
-"The same term (after folding) appears twice in lexicons that use the same
-fold profile within one lexicon. The second copy does nothing.";
+"The same term appears twice in one lexicon (terms are compared after
+folding, so \"Évasion\" and \"evasion\" are the same term). The second
+copy does nothing: remove it.";
 
     ShortTerm = "W0003", "very short term",
 "Terms under three letters match almost everywhere (\"h\", \"a\"), make

@@ -15,9 +15,11 @@ pub mod eval;
 pub mod record;
 pub mod time;
 pub mod verdict;
+pub mod why;
 
 pub use record::{decode, Record, RecordError};
 pub use verdict::{Evidence, FiredRule, Verdict};
+pub use why::WhyLine;
 
 use crate::compile::{Compiled, Hit, MatchBuffers};
 use crate::value::Value;
@@ -94,7 +96,7 @@ impl Scanner {
     }
 
     /// Step 1: every source's text, and its hits.
-    fn match_sources(&mut self, record: &Record) {
+    pub(crate) fn match_sources(&mut self, record: &Record) {
         let compiled = Arc::clone(&self.compiled);
         let pack = &compiled.pack;
         self.atom_hit.iter_mut().for_each(|h| *h = false);

@@ -7,6 +7,7 @@
 //! caller reports with its file and line: never a silent drop.
 
 use crate::check::Schema;
+use crate::syntax::ast::{RecordLit, RecordValue};
 use crate::text::parse_phone;
 use crate::value::{Currency, Money, Origin, Text, Type, Value};
 use std::fmt;
@@ -81,6 +82,73 @@ pub fn decode_value(schema: &Schema, value: &serde_json::Value) -> Result<Record
         values.push(v);
     }
     Ok(Record { values })
+}
+
+/// Builds a record from a test's `ad { ... }`. Required text fields the
+/// test leaves out are empty (`id` is `default_id`), so that a test gives
+/// only what matters. On error, returns the index of the offending field
+/// in the literal and the reason.
+pub fn from_literal(
+    schema: &Schema,
+    lit: &RecordLit,
+    default_id: &str,
+) -> Result<Record, (usize, String)> {
+    let mut values = Vec::with_capacity(schema.fields.len());
+    for (i, field) in schema.fields.iter().enumerate() {
+        let given = lit.fields.iter().position(|(n, _)| n.text == field.name);
+        let value = match given {
+            Some(at) => {
+                let json = literal_json(&lit.fields[at].1);
+                if json.is_null() {
+                    if field.ty.is_optional() {
+                        Value::Missing
+                    } else {
+                        return Err((
+                            at,
+                            format!("`{}` is required and cannot be null", field.name),
+                        ));
+                    }
+                } else {
+                    coerce(&json, field.ty.base(), Some(i)).map_err(|e| (at, e))?
+                }
+            }
+            None if field.ty.is_optional() => Value::Missing,
+            None if *field.ty.base() == Type::Text => Value::Text(Text {
+                text: Arc::from(if field.name == "id" { default_id } else { "" }),
+                origin: Origin::Field(i),
+            }),
+            None => {
+                return Err((
+                    usize::MAX,
+                    format!("the test ad needs the required field `{}`", field.name),
+                ))
+            }
+        };
+        values.push(value);
+    }
+    Ok(Record { values })
+}
+
+/// The JSON a record literal stands for: quantities with a currency become
+/// "150 EUR", durations become seconds.
+fn literal_json(value: &RecordValue) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        RecordValue::Text(s) => J::String(s.clone()),
+        RecordValue::Number(n) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
+        RecordValue::Quantity(n, unit) => {
+            if let Some(code) = crate::syntax::currency_unit(unit) {
+                J::String(format!("{} {code}", crate::value::format_number(*n)))
+            } else if let Some(seconds) = crate::syntax::duration_unit(unit) {
+                serde_json::Number::from_f64(n * seconds).map_or(J::Null, J::Number)
+            } else {
+                J::String(format!("{n}{unit}"))
+            }
+        }
+        RecordValue::Bool(b) => J::Bool(*b),
+        RecordValue::Null => J::Null,
+        RecordValue::List(items) => J::Array(items.iter().map(literal_json).collect()),
+    }
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {

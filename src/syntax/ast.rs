@@ -52,7 +52,9 @@ impl DeclKind {
             DeclKind::Pattern(d) => Some(&d.name),
             DeclKind::Let(d) => Some(&d.name),
             DeclKind::Rule(d) => Some(&d.name),
-            DeclKind::Broken { keyword, name } if keyword != "pack" && keyword != "test" => {
+            DeclKind::Broken { keyword, name }
+                if matches!(keyword.as_str(), "lexicon" | "pattern" | "let" | "rule") =>
+            {
                 name.as_ref()
             }
             _ => None,

@@ -154,30 +154,68 @@ impl Builder<'_> {
         }
 
         let found = found_at(piece, pos);
+
+        // `150 euros`: a number, a space, and a word that is a unit.
+        let before = piece[..pos.min(piece.len())].trim_end_matches(' ');
+        if before.len() < pos && before.ends_with(|c: char| c.is_ascii_digit()) {
+            if let Some(good) = unit_hint(found) {
+                let span = Span::new(self.file, self.base + pos, self.base + pos + found.len());
+                let diag = Diagnostic::error(Code::UnknownUnit, span, format!("unknown unit `{found}`"))
+                    .label("not a unit")
+                    .help(format!("did you mean `{good}`? units are s, min, h, d, w and €, EUR, $, USD, £, GBP, CHF"))
+                    .fix(span, good);
+                return (broken, diag);
+            }
+        }
+
         let expected = match &err.variant {
             pest::error::ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
             pest::error::ErrorVariant::CustomError { message } => message.clone(),
         };
-        let at = pos.min(piece.len());
-        let end = (at + found.len().max(1)).min(piece.len().max(at));
+        let mut at = pos.min(piece.len());
+        if found.is_empty() {
+            // At the end of the piece: point at its last character.
+            at = piece.trim_end().len().saturating_sub(1);
+            at = crate::source::floor_char_boundary(piece, at);
+        }
+        let end = (at + found.len().max(1)).min(piece.len().max(at + 1));
+        let end = crate::source::floor_char_boundary(piece, end).max(at);
         let span = Span::new(self.file, self.base + at, self.base + end);
-        let message = if found.is_empty() {
+        let unclosed = unclosed_bracket(piece);
+        let message = if let (true, Some((open, close))) = (found.is_empty(), unclosed) {
+            format!(
+                "`{}` is never closed: expected `{close}` before the end of the declaration",
+                &piece[open..open + 1]
+            )
+        } else if found.is_empty() {
             format!("unexpected end of declaration, expected {expected}")
         } else {
             format!("unexpected `{found}`, expected {expected}")
         };
         let mut diag =
             Diagnostic::error(Code::Syntax, span, message).label(format!("expected {expected}"));
-        diag = diag.help(syntax_help(keyword, &expected, found));
-        if let Some(b) = &broken {
-            diag = diag.with_secondary(
-                Span::new(
-                    self.file,
-                    b.span.start as usize,
-                    b.span.start as usize + keyword.len(),
-                ),
-                format!("in this {keyword}"),
-            );
+        if let Some((open, close)) = unclosed {
+            diag = diag
+                .help(format!(
+                    "`{}` is never closed: add `{close}`",
+                    &piece[open..open + 1]
+                ))
+                .with_secondary(
+                    Span::new(self.file, self.base + open, self.base + open + 1),
+                    format!("opened here, never closed with `{close}`"),
+                );
+        } else {
+            diag = diag.help(syntax_help(keyword, &expected, found));
+            if let Some(b) = &broken {
+                diag = diag.with_secondary(
+                    Span::new(
+                        self.file,
+                        b.span.start as usize,
+                        b.span.start as usize + keyword.len(),
+                    ),
+                    format!("in this {keyword}"),
+                );
+            }
         }
         (broken, diag)
     }
@@ -812,6 +850,48 @@ fn unterminated_string(piece: &str) -> Option<usize> {
     None
 }
 
+/// The innermost bracket left open at the end of the piece (outside
+/// strings and comments): its offset and the character that closes it.
+fn unclosed_bracket(piece: &str) -> Option<(usize, char)> {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in piece.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match c {
+                '\\' if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                '"' if !escaped => in_string = false,
+                '\n' => in_string = false,
+                _ => {}
+            }
+            escaped = false;
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_string = true,
+            '{' => stack.push((i, '}')),
+            '(' => stack.push((i, ')')),
+            '[' => stack.push((i, ']')),
+            '}' | ')' | ']' => {
+                if stack.last().is_some_and(|(_, close)| *close == c) {
+                    stack.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    stack.last().copied()
+}
+
 /// The token at `pos`, for "unexpected `...`".
 fn found_at(piece: &str, pos: usize) -> &str {
     let rest = piece.get(pos..).unwrap_or("");
@@ -820,9 +900,12 @@ fn found_at(piece: &str, pos: usize) -> &str {
         return "";
     }
     let first = rest.chars().next().unwrap_or(' ');
+    let operator = |c: char| "=<>!&|+-*/%".contains(c);
     let len = if first.is_alphanumeric() || first == '_' {
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(rest.len())
+    } else if operator(first) {
+        rest.find(|c: char| !operator(c)).unwrap_or(rest.len())
     } else {
         first.len_utf8()
     };
@@ -830,9 +913,43 @@ fn found_at(piece: &str, pos: usize) -> &str {
 }
 
 fn expected_list(positives: &[Rule]) -> String {
+    // Long lists read badly: name the families instead of every member.
+    let property = |r: &Rule| {
+        matches!(
+            r,
+            Rule::rule_title
+                | Rule::rule_level
+                | Rule::rule_tags
+                | Rule::rule_ref
+                | Rule::rule_note
+                | Rule::rule_when
+                | Rule::rule_score
+                | Rule::kw_title
+                | Rule::kw_level
+                | Rule::kw_tags
+                | Rule::kw_ref
+                | Rule::kw_note
+                | Rule::kw_when
+                | Rule::kw_score
+        )
+    };
+    let operator = |r: &Rule| {
+        matches!(
+            r,
+            Rule::kw_and | Rule::kw_or | Rule::add_op | Rule::cmp_op | Rule::kw_has | Rule::member
+        )
+    };
     let mut names: Vec<&str> = Vec::new();
+    let properties = positives.iter().filter(|r| property(r)).count();
+    let operators = positives.iter().filter(|r| operator(r)).count();
     for rule in positives {
-        let name = describe(*rule);
+        let name = if properties >= 3 && property(rule) {
+            "a rule property (title, level, tags, ref, note, when, score)"
+        } else if operators >= 2 && operator(rule) {
+            "an operator"
+        } else {
+            describe(*rule)
+        };
         if !names.contains(&name) {
             names.push(name);
         }
@@ -902,7 +1019,7 @@ fn describe(rule: Rule) -> &'static str {
 }
 
 fn syntax_help(keyword: &str, expected: &str, found: &str) -> String {
-    if found == "=" && expected.contains("comparison") {
+    if found == "=" {
         return "to compare, write `==`".to_string();
     }
     if found == "&&" || found == "&" {
