@@ -360,7 +360,9 @@ impl Checker<'_> {
                 TestItem::Ads(recs, _) => ads.extend(recs.iter().cloned()),
                 TestItem::Expect(e, span) => {
                     let rule_name = match e {
-                        Expectation::Rule { rule, .. } | Expectation::NotRule(rule) => Some(rule),
+                        Expectation::Rule { rule, .. } | Expectation::NotRule { rule, .. } => {
+                            Some(rule)
+                        }
                         _ => None,
                     };
                     if let Some(rule) = rule_name {

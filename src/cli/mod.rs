@@ -5,12 +5,14 @@
 //!
 //! * `check`: 0 no errors (warnings allowed), 1 errors, 2 could not run;
 //! * `scan`: 0 every record read, 1 some records rejected (each reported),
-//!   2 could not run (pack errors, unreadable input, output write error).
+//!   2 could not run (pack errors, unreadable input, output write error);
+//! * `test`: 0 every test passed, 1 a test failed, 2 the pack has errors.
 
 mod check;
 mod explain;
 mod pretty;
 mod scan;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -45,6 +47,8 @@ pub enum Command {
     },
     /// Scan JSON Lines records with a pack and print verdicts.
     Scan(scan::ScanArgs),
+    /// Run the `test` blocks of a pack.
+    Test(test::TestArgs),
     /// Print the long explanation of a diagnostic code (e.g. E0101), or list
     /// every code.
     Explain {
@@ -85,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Check { pack, format } => check::run(&pack, format, stderr_color),
         Command::Scan(args) => scan::run(args, cli.color),
         Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Test(args) => test::run(args, cli.color),
     };
     ExitCode::from(code)
 }

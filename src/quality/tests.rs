@@ -98,7 +98,11 @@ fn run_test(pack: &Pack, test: &Test) -> TestOutcome {
                 format!("expect {} on {n}", rule.text),
             ),
             Expectation::Rule { rule, on: None } => (last, format!("expect {}", rule.text)),
-            Expectation::NotRule(rule) => (last, format!("expect not {}", rule.text)),
+            Expectation::NotRule { rule, on: Some((n, _)) } => (
+                (*n as usize).wrapping_sub(1),
+                format!("expect not {} on {n}", rule.text),
+            ),
+            Expectation::NotRule { rule, on: None } => (last, format!("expect not {}", rule.text)),
             Expectation::Nothing => (last, "expect nothing".to_string()),
             Expectation::Score { op, value, .. } => (
                 last,
@@ -134,7 +138,7 @@ fn run_test(pack: &Pack, test: &Test) -> TestOutcome {
                 f.why = why;
                 Some(f)
             }
-            Expectation::NotRule(rule) if fired(&rule.text) => Some(failure(
+            Expectation::NotRule { rule, .. } if fired(&rule.text) => Some(failure(
                 *span,
                 &written,
                 format!("`{}` fired{which}", rule.text),

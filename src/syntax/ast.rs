@@ -169,7 +169,7 @@ pub enum TestItem {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expectation {
     Rule { rule: Name, on: Option<(u32, Span)> },
-    NotRule(Name),
+    NotRule { rule: Name, on: Option<(u32, Span)> },
     Nothing,
     Score { op: CmpOp, value: f64, span: Span },
 }

@@ -426,7 +426,15 @@ impl Builder<'_> {
         match pair.as_rule() {
             Rule::expect_nothing => Expectation::Nothing,
             Rule::expect_not => {
-                Expectation::NotRule(self.name(pair.into_inner().nth(1).expect("rule name")))
+                let mut inner = pair.into_inner();
+                inner.next(); // kw_not
+                let rule = self.name(inner.next().expect("rule name"));
+                inner.next(); // kw_on
+                let on = inner.next().map(|n| {
+                    let span = self.span(&n);
+                    (n.as_str().parse().unwrap_or(u32::MAX), span)
+                });
+                Expectation::NotRule { rule, on }
             }
             Rule::expect_score => {
                 let span = self.span(&pair);
