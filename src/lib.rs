@@ -50,6 +50,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostic;
+pub mod fmt;
 pub mod quality;
 pub mod scan;
 pub mod source;
@@ -63,7 +64,6 @@ pub use source::Sources;
 
 use check::{Checked, CheckedPack};
 use compile::Compiled;
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -101,8 +101,8 @@ impl LoadError {
     }
 }
 
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(io) = &self.io {
             return f.write_str(io);
         }

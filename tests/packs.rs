@@ -1,11 +1,11 @@
-//! Every pack under `rules/`, scanned over its sample data, kept as an insta
-//! snapshot: a change to a rule shows up as a reviewable diff of verdicts
-//! (review with `cargo insta review`).
+//! Every pack under `rules/`, scanned over its fixtures (and the French pack
+//! over the bundled ads), kept as insta snapshots: a change to a rule shows
+//! up as a reviewable diff of verdicts (`cargo insta review`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Verdicts of `pack` on a JSON Lines file, one line per record (flagged or
-/// not), with the record's label when it has one.
+/// not).
 fn verdicts(pack: &vigie::Pack, data: &Path) -> String {
     let mut scanner = pack.scanner();
     let mut out = String::new();
@@ -23,9 +23,41 @@ fn verdicts(pack: &vigie::Pack, data: &Path) -> String {
     out
 }
 
+fn packs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("rules")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_pack_on_its_fixtures() {
+    let mut seen = 0;
+    for dir in packs() {
+        let pack = vigie::Pack::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert!(pack.warnings().is_empty(), "{} has warnings", dir.display());
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let mut fixtures: Vec<PathBuf> = std::fs::read_dir(dir.join("fixtures"))
+            .unwrap_or_else(|_| panic!("{} needs a fixtures/ folder", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect();
+        fixtures.sort();
+        assert!(!fixtures.is_empty(), "{} has no fixtures", dir.display());
+        for fixture in fixtures {
+            let stem = fixture.file_stem().unwrap().to_string_lossy().to_string();
+            insta::assert_snapshot!(format!("{name}__{stem}"), verdicts(&pack, &fixture));
+            seen += 1;
+        }
+    }
+    assert!(seen > 0);
+}
+
 #[test]
 fn french_pack_on_the_bundled_ads() {
     let pack = vigie::Pack::load("rules/fr").unwrap_or_else(|e| panic!("{e}"));
-    assert!(pack.warnings().is_empty(), "the French pack has warnings");
     insta::assert_snapshot!(verdicts(&pack, Path::new("examples/annonces.jsonl")));
 }

@@ -6,9 +6,14 @@
 //! * `check`: 0 no errors (warnings allowed), 1 errors, 2 could not run;
 //! * `scan`: 0 every record read, 1 some records rejected (each reported),
 //!   2 could not run (pack errors, unreadable input, output write error);
-//! * `test`: 0 every test passed, 1 a test failed, 2 the pack has errors.
+//! * `test`: 0 every test passed, 1 a test failed, 2 the pack has errors;
+//! * `fmt`: 0 done (or, with `--check`, nothing to change), 1 `--check`
+//!   found files to reformat, 2 a file does not parse or cannot be written;
+//! * `eval`: 0 done, 1 some records rejected, 2 could not run.
 
 mod check;
+mod eval;
+mod fmt;
 mod explain;
 mod pretty;
 mod scan;
@@ -47,6 +52,18 @@ pub enum Command {
     },
     /// Scan JSON Lines records with a pack and print verdicts.
     Scan(scan::ScanArgs),
+    /// Rewrite rule files in the canonical layout (like gofmt).
+    Fmt {
+        /// Files or directories (every .vigie file below them).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write nothing; list the files that would change and exit 1.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Per-rule precision and recall, and the trade-off at every threshold,
+    /// on labelled ads.
+    Eval(eval::EvalArgs),
     /// Run the `test` blocks of a pack.
     Test(test::TestArgs),
     /// Print the long explanation of a diagnostic code (e.g. E0101), or list
@@ -90,6 +107,8 @@ pub fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args, cli.color),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Test(args) => test::run(args, cli.color),
+        Command::Fmt { paths, check } => fmt::run(&paths, check, stderr_color),
+        Command::Eval(args) => eval::run(args, cli.color),
     };
     ExitCode::from(code)
 }

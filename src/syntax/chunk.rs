@@ -95,7 +95,8 @@ mod tests {
         assert_eq!(
             pieces(text),
             vec![
-                "# head\npack p\n  threshold 10\n",
+                "# head\n",
+                "pack p\n  threshold 10\n",
                 "rule a {\nwhen x\nscore 1\n}\n",
                 "lexicon l { \"a\" }\n"
             ]

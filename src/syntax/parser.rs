@@ -76,9 +76,12 @@ struct Builder<'d> {
 }
 
 impl Builder<'_> {
+    /// The span of a pair, without the white space and comments that pest
+    /// leaves at the end of rules ending in an optional or repeated part.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let end = s.start() + code_len(s.as_str());
+        Span::new(self.file, self.base + s.start(), self.base + end)
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
@@ -550,7 +553,12 @@ impl Builder<'_> {
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr | Rule::paren => self.expr(pair.into_inner().next().expect("inner expr")),
+            Rule::expr => self.expr(pair.into_inner().next().expect("inner expr")),
+            Rule::paren => {
+                let mut inner = self.expr(pair.into_inner().next().expect("inner expr"));
+                inner.span = span;
+                inner
+            }
             Rule::or_expr | Rule::and_expr => {
                 let is_or = pair.as_rule() == Rule::or_expr;
                 let mut inner = pair
@@ -692,6 +700,47 @@ impl Builder<'_> {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/// The length of `text` up to the end of its last token: trailing white
+/// space and comments excluded.
+fn code_len(text: &str) -> usize {
+    if !text.ends_with(|c: char| c.is_whitespace()) {
+        return text.len();
+    }
+    let mut end = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            if in_string {
+                match c {
+                    '\\' if !escaped => {
+                        escaped = true;
+                        end = offset + i + 1;
+                        continue;
+                    }
+                    '"' if !escaped => in_string = false,
+                    _ => {}
+                }
+                escaped = false;
+                end = offset + i + c.len_utf8();
+                continue;
+            }
+            match c {
+                '#' => break,
+                '"' => {
+                    in_string = true;
+                    end = offset + i + 1;
+                }
+                c if c.is_whitespace() => {}
+                c => end = offset + i + c.len_utf8(),
+            }
+        }
+        offset += line.len();
+    }
+    end
+}
 
 fn parse_number(text: &str) -> f64 {
     // The grammar only lets digits, one dot and a leading minus through.
