@@ -202,7 +202,9 @@ impl Formatter<'_> {
         self.out.push_str(indent);
         self.out.push_str(header);
         self.out.push_str(" {");
-        let brace = self.src[header_end..].find('{').map_or(header_end, |i| header_end + i + 1);
+        let brace = self.src[header_end..]
+            .find('{')
+            .map_or(header_end, |i| header_end + i + 1);
         self.last_end = brace;
         let header_end = brace;
         if let Some(c) = self.trailing(header_end) {
@@ -242,10 +244,18 @@ impl Formatter<'_> {
                 self.line(Span::new(0, start, header_end as usize), "", &header);
                 let mut props: Vec<(u32, String, Span)> = Vec::new();
                 if let Some(v) = &p.version {
-                    props.push((v.span.start, format!("version {}", string(&v.value)), v.span));
+                    props.push((
+                        v.span.start,
+                        format!("version {}", string(&v.value)),
+                        v.span,
+                    ));
                 }
                 if let Some((_, span)) = &p.threshold {
-                    props.push((span.start, format!("threshold {}", self.slice(*span)), *span));
+                    props.push((
+                        span.start,
+                        format!("threshold {}", self.slice(*span)),
+                        *span,
+                    ));
                 }
                 props.sort_by_key(|p| p.0);
                 for (_, text, span) in props {
@@ -276,10 +286,19 @@ impl Formatter<'_> {
                 self.line(Span::new(0, start, end), "", &text);
             }
             DeclKind::Schema(s) => {
-                self.open(start, s.name.span.end as usize, "", &format!("schema {}", s.name.text));
+                self.open(
+                    start,
+                    s.name.span.end as usize,
+                    "",
+                    &format!("schema {}", s.name.text),
+                );
                 for field in &s.fields {
                     let span = field.name.span.to(field.ty.span);
-                    self.line(span, "  ", &format!("{}: {}", field.name.text, type_expr(&field.ty)));
+                    self.line(
+                        span,
+                        "  ",
+                        &format!("{}: {}", field.name.text, type_expr(&field.ty)),
+                    );
                 }
                 self.close(end, "");
             }
@@ -289,7 +308,12 @@ impl Formatter<'_> {
                 self.line(Span::new(0, start, end), "", &text);
             }
             DeclKind::Rule(r) => {
-                self.open(start, r.name.span.end as usize, "", &format!("rule {}", r.name.text));
+                self.open(
+                    start,
+                    r.name.span.end as usize,
+                    "",
+                    &format!("rule {}", r.name.text),
+                );
                 for prop in &r.props {
                     let (text, span) = self.rule_prop(prop);
                     self.line(span, "  ", &text);
@@ -297,7 +321,12 @@ impl Formatter<'_> {
                 self.close(end, "");
             }
             DeclKind::Test(t) => {
-                self.open(start, t.name.span.end as usize, "", &format!("test {}", string(&t.name.value)));
+                self.open(
+                    start,
+                    t.name.span.end as usize,
+                    "",
+                    &format!("test {}", string(&t.name.value)),
+                );
                 for item in &t.items {
                     self.test_item(item);
                 }
@@ -316,7 +345,10 @@ impl Formatter<'_> {
     }
 
     fn slice(&self, span: Span) -> String {
-        self.src[span.range()].split_whitespace().collect::<Vec<_>>().join(" ")
+        self.src[span.range()]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn rule_prop(&self, prop: &RuleProp) -> (String, Span) {
@@ -493,7 +525,8 @@ impl Formatter<'_> {
         for (name, value) in &rec.fields {
             self.out.push_str(indent);
             self.out.push_str("  ");
-            self.out.push_str(&format!("{}: {}\n", name.text, record_value(value)));
+            self.out
+                .push_str(&format!("{}: {}\n", name.text, record_value(value)));
         }
         self.out.push_str(indent);
         self.out.push('}');
@@ -606,7 +639,10 @@ mod tests {
     #[test]
     fn keeps_needed_parentheses() {
         let out = fmt("let a = (x or y) and not (z and w)\nlet b = x - (y - z)\n");
-        assert_eq!(out, "let a = (x or y) and not (z and w)\nlet b = x - (y - z)\n");
+        assert_eq!(
+            out,
+            "let a = (x or y) and not (z and w)\nlet b = x - (y - z)\n"
+        );
     }
 
     #[test]

@@ -436,6 +436,14 @@ fn hits_with_a_literal_text() {
         .find(|d| d.code == Code::HasOperand)
         .expect("E0202");
     // The message says why, and the help says what works instead.
-    assert!(error.message.contains("not a literal text"), "{}", error.message);
-    assert!(error.help.as_deref().unwrap_or("").contains("`has`"), "{:?}", error.help);
+    assert!(
+        error.message.contains("not a literal text"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.help.as_deref().unwrap_or("").contains("`has`"),
+        "{:?}",
+        error.help
+    );
 }

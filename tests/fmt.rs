@@ -57,15 +57,29 @@ fn formatting_keeps_every_comment() {
 
 /// What a pack means: everything the checker resolved, without spans.
 fn meaning(pack: &CheckedPack) -> String {
-    let mut out = format!("{:?}\n{:?}\n", pack.meta, pack.schema.fields.iter().map(|f| (&f.name, &f.ty)).collect::<Vec<_>>());
+    let mut out = format!(
+        "{:?}\n{:?}\n",
+        pack.meta,
+        pack.schema
+            .fields
+            .iter()
+            .map(|f| (&f.name, &f.ty))
+            .collect::<Vec<_>>()
+    );
     for l in &pack.lexicons {
         let terms: Vec<_> = l.terms.iter().map(|t| (&t.text, t.prefix)).collect();
-        out.push_str(&format!("lexicon {} {:?} {} {terms:?}\n", l.name, l.fold, l.synthetic));
+        out.push_str(&format!(
+            "lexicon {} {:?} {} {terms:?}\n",
+            l.name, l.fold, l.synthetic
+        ));
     }
     for p in &pack.patterns {
         out.push_str(&format!("pattern {} {} {:?}\n", p.name, p.raw, p.regex));
     }
-    out.push_str(&format!("atoms {:?}\nsources {:?}\n", pack.atoms, pack.sources));
+    out.push_str(&format!(
+        "atoms {:?}\nsources {:?}\n",
+        pack.atoms, pack.sources
+    ));
     for l in &pack.lets {
         out.push_str(&format!("let {} {} {:?}\n", l.name, l.ty, l.value));
     }
@@ -76,15 +90,30 @@ fn meaning(pack: &CheckedPack) -> String {
         ));
     }
     for t in &pack.tests {
-        let ads: Vec<_> = t.ads.iter().map(|a| a.fields.iter().map(|(n, v)| (&n.text, v)).collect::<Vec<_>>()).collect();
+        let ads: Vec<_> = t
+            .ads
+            .iter()
+            .map(|a| {
+                a.fields
+                    .iter()
+                    .map(|(n, v)| (&n.text, v))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let expectations: Vec<String> = t
             .expectations
             .iter()
             .map(|(e, _)| match e {
-                vigie::syntax::ast::Expectation::Rule { rule, on } => format!("rule {} {:?}", rule.text, on.map(|o| o.0)),
-                vigie::syntax::ast::Expectation::NotRule { rule, on } => format!("not {} {:?}", rule.text, on.map(|o| o.0)),
+                vigie::syntax::ast::Expectation::Rule { rule, on } => {
+                    format!("rule {} {:?}", rule.text, on.map(|o| o.0))
+                }
+                vigie::syntax::ast::Expectation::NotRule { rule, on } => {
+                    format!("not {} {:?}", rule.text, on.map(|o| o.0))
+                }
                 vigie::syntax::ast::Expectation::Nothing => "nothing".into(),
-                vigie::syntax::ast::Expectation::Score { op, value, .. } => format!("score {op:?} {value}"),
+                vigie::syntax::ast::Expectation::Score { op, value, .. } => {
+                    format!("score {op:?} {value}")
+                }
             })
             .collect();
         out.push_str(&format!("test {} {ads:?} {expectations:?}\n", t.name));
@@ -132,7 +161,12 @@ fn formatting_never_changes_meaning() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let before = pack_from(&original, &name);
         let after = pack_from(&formatted, &name);
-        assert_eq!(meaning(before.checked()), meaning(after.checked()), "{}", dir.display());
+        assert_eq!(
+            meaning(before.checked()),
+            meaning(after.checked()),
+            "{}",
+            dir.display()
+        );
 
         let mut data: Vec<PathBuf> = Vec::new();
         let fixtures = dir.join("fixtures");
@@ -145,7 +179,13 @@ fn formatting_never_changes_meaning() {
             data.push(PathBuf::from("examples/annonces.jsonl"));
         }
         for d in data {
-            assert_eq!(verdicts(&before, &d), verdicts(&after, &d), "{} on {}", dir.display(), d.display());
+            assert_eq!(
+                verdicts(&before, &d),
+                verdicts(&after, &d),
+                "{} on {}",
+                dir.display(),
+                d.display()
+            );
         }
     }
 }
@@ -156,11 +196,19 @@ fn fmt_check_names_files_and_fmt_rewrites_them() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("messy.vigie");
     std::fs::copy("tests/fmt_inputs/messy.vigie", &file).unwrap();
-    let vigie = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_vigie")).args(args).output().unwrap();
+    let vigie = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
 
     let o = vigie(&["fmt", "--check", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), file.display().to_string());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        file.display().to_string()
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 file would be reformatted"));
 
     let o = vigie(&["fmt", file.to_str().unwrap()]);
@@ -173,5 +221,8 @@ fn fmt_check_names_files_and_fmt_rewrites_them() {
     let o = vigie(&["fmt", "--check", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("E0001"));
-    assert_eq!(std::fs::read_to_string(dir.join("broken.vigie")).unwrap(), "rule r { when }\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("broken.vigie")).unwrap(),
+        "rule r { when }\n"
+    );
 }

@@ -194,7 +194,9 @@ impl<'a> Checker<'a> {
                 DeclKind::Rule(_) => Def::Rule(next(&mut counts[3])),
                 _ => Def::Broken,
             };
-            if RESERVED.contains(&name.text.as_str()) || PROPERTY_WORDS.contains(&name.text.as_str()) {
+            if RESERVED.contains(&name.text.as_str())
+                || PROPERTY_WORDS.contains(&name.text.as_str())
+            {
                 self.diags.push(
                     Diagnostic::error(
                         Code::ReservedName,

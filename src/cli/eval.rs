@@ -35,7 +35,12 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
     let pack = match Pack::load(&args.pack) {
         Ok(p) => p,
         Err(e) => {
-            eprint!("{}", e.render(render_options(color.enabled(std::io::stderr().is_terminal()))));
+            eprint!(
+                "{}",
+                e.render(render_options(
+                    color.enabled(std::io::stderr().is_terminal())
+                ))
+            );
             return 2;
         }
     };
@@ -47,23 +52,33 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
         }
     };
     let name = args.labelled.display().to_string();
-    let lines = BufReader::new(file).split(b'\n').enumerate().map(|(i, line)| {
-        let line = line
-            .map_err(|e| format!("cannot read: {e}"))
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to() + 1))
-            })
-            .map(|s| s.trim_end_matches('\r').to_string());
-        (i as u64 + 1, line)
-    });
+    let lines = BufReader::new(file)
+        .split(b'\n')
+        .enumerate()
+        .map(|(i, line)| {
+            let line = line
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|e| {
+                        format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to() + 1)
+                    })
+                })
+                .map(|s| s.trim_end_matches('\r').to_string());
+            (i as u64 + 1, line)
+        });
     let labels = Labels {
         field: args.label_field.clone(),
         positive: args.positive.clone(),
     };
-    let report = evaluate(&pack, lines, &labels, |line, reason| eprintln!("{name}:{line}: {reason}"));
+    let report = evaluate(&pack, lines, &labels, |line, reason| {
+        eprintln!("{name}:{line}: {reason}")
+    });
     let format = args.format.unwrap_or(EvalFormat::Pretty);
     match format {
-        EvalFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+        EvalFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
         EvalFormat::Pretty => print!("{}", pretty(&report, &labels)),
     }
     eprintln!(
@@ -88,14 +103,27 @@ pub fn pretty(r: &EvalReport, labels: &Labels) -> String {
         labels.positive,
         r.negatives,
         if r.unlabelled > 0 {
-            format!(" ({} without a `{}` were left out)", r.unlabelled, labels.field)
+            format!(
+                " ({} without a `{}` were left out)",
+                r.unlabelled, labels.field
+            )
         } else {
             String::new()
         }
     );
     out.push('\n');
-    let width = r.rules.iter().map(|s| s.rule.chars().count()).max().unwrap_or(4).max(4);
-    let _ = writeln!(out, "{:<width$}  {:>6}  {:>6}  {:>9}  {:>7}", "rule", "fired", "tp", "precision", "recall");
+    let width = r
+        .rules
+        .iter()
+        .map(|s| s.rule.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>6}  {:>6}  {:>9}  {:>7}",
+        "rule", "fired", "tp", "precision", "recall"
+    );
     for s in &r.rules {
         let _ = writeln!(
             out,
@@ -109,10 +137,22 @@ pub fn pretty(r: &EvalReport, labels: &Labels) -> String {
     }
     out.push('\n');
     let c = &r.confusion;
-    let _ = writeln!(out, "at the pack's threshold ({}):", crate::value::format_number(r.threshold));
+    let _ = writeln!(
+        out,
+        "at the pack's threshold ({}):",
+        crate::value::format_number(r.threshold)
+    );
     let _ = writeln!(out, "                 flagged  not flagged");
-    let _ = writeln!(out, "  {:<13} {:>8}  {:>11}", labels.positive, c.true_positives, c.false_negatives);
-    let _ = writeln!(out, "  {:<13} {:>8}  {:>11}", "other", c.false_positives, c.true_negatives);
+    let _ = writeln!(
+        out,
+        "  {:<13} {:>8}  {:>11}",
+        labels.positive, c.true_positives, c.false_negatives
+    );
+    let _ = writeln!(
+        out,
+        "  {:<13} {:>8}  {:>11}",
+        "other", c.false_positives, c.true_negatives
+    );
     let _ = writeln!(
         out,
         "  precision {}, recall {}, F1 {}",
@@ -121,9 +161,16 @@ pub fn pretty(r: &EvalReport, labels: &Labels) -> String {
         pct(r.f1)
     );
     out.push('\n');
-    let _ = writeln!(out, "threshold  flagged     tp     fp     fn  precision   recall       F1");
+    let _ = writeln!(
+        out,
+        "threshold  flagged     tp     fp     fn  precision   recall       F1"
+    );
     for t in &r.thresholds {
-        let mark = if t.threshold == r.threshold { " ◀" } else { "" };
+        let mark = if t.threshold == r.threshold {
+            " ◀"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "{:>9}  {:>7}  {:>5}  {:>5}  {:>5}  {:>9}  {:>7}  {:>7}{mark}",

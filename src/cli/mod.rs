@@ -13,8 +13,8 @@
 
 mod check;
 mod eval;
-mod fmt;
 mod explain;
+mod fmt;
 mod pretty;
 mod scan;
 mod test;

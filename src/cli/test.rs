@@ -36,14 +36,23 @@ pub fn run(args: TestArgs, color: ColorChoice) -> u8 {
     let pack = match Pack::load(&args.pack) {
         Ok(p) => p,
         Err(e) => {
-            eprint!("{}", e.render(render_options(color.enabled(std::io::stderr().is_terminal()))));
+            eprint!(
+                "{}",
+                e.render(render_options(
+                    color.enabled(std::io::stderr().is_terminal())
+                ))
+            );
             return 2;
         }
     };
     let outcomes = run_tests(&pack, args.filter.as_deref());
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
     let out = match args.format {
-        TestFormat::Pretty => pretty(&pack, &outcomes, color.enabled(std::io::stdout().is_terminal())),
+        TestFormat::Pretty => pretty(
+            &pack,
+            &outcomes,
+            color.enabled(std::io::stdout().is_terminal()),
+        ),
         TestFormat::Json => json(&pack, &outcomes),
         TestFormat::Junit => junit(&pack, &outcomes),
     };
@@ -53,7 +62,10 @@ pub fn run(args: TestArgs, color: ColorChoice) -> u8 {
 
 fn location(pack: &Pack, outcome_span: crate::source::Span) -> (String, usize) {
     let file = pack.sources().get(outcome_span.file);
-    (file.name.clone(), file.line_col(outcome_span.start as usize).0)
+    (
+        file.name.clone(),
+        file.line_col(outcome_span.start as usize).0,
+    )
 }
 
 /// The human report.
@@ -73,7 +85,12 @@ pub fn pretty(pack: &Pack, outcomes: &[TestOutcome], color: bool) -> String {
         } else {
             paint("1;31", "✗")
         };
-        let _ = writeln!(out, "{mark} {}  {}", o.name, paint("2", &format!("{file}:{line}")));
+        let _ = writeln!(
+            out,
+            "{mark} {}  {}",
+            o.name,
+            paint("2", &format!("{file}:{line}"))
+        );
         for f in &o.failures {
             write_failure(&mut out, pack, f, &paint);
         }
@@ -86,7 +103,12 @@ pub fn pretty(pack: &Pack, outcomes: &[TestOutcome], color: bool) -> String {
     out
 }
 
-fn write_failure(out: &mut String, pack: &Pack, f: &TestFailure, paint: &dyn Fn(&str, &str) -> String) {
+fn write_failure(
+    out: &mut String,
+    pack: &Pack,
+    f: &TestFailure,
+    paint: &dyn Fn(&str, &str) -> String,
+) {
     let (_, line) = location(pack, f.span);
     let _ = writeln!(
         out,
@@ -125,8 +147,16 @@ pub fn why_line(w: &WhyLine, paint: &dyn Fn(&str, &str) -> String) -> String {
         let _ = write!(line, "  → {}", w.value);
     }
     if !w.evidence.is_empty() {
-        let found: Vec<String> = w.evidence.iter().map(|e| format!("\"{}\"", e.text)).collect();
-        let _ = write!(line, "  {}", paint("2", &format!("(found {})", found.join(", "))));
+        let found: Vec<String> = w
+            .evidence
+            .iter()
+            .map(|e| format!("\"{}\"", e.text))
+            .collect();
+        let _ = write!(
+            line,
+            "  {}",
+            paint("2", &format!("(found {})", found.join(", ")))
+        );
     }
     line
 }

@@ -98,7 +98,10 @@ fn run_test(pack: &Pack, test: &Test) -> TestOutcome {
                 format!("expect {} on {n}", rule.text),
             ),
             Expectation::Rule { rule, on: None } => (last, format!("expect {}", rule.text)),
-            Expectation::NotRule { rule, on: Some((n, _)) } => (
+            Expectation::NotRule {
+                rule,
+                on: Some((n, _)),
+            } => (
                 (*n as usize).wrapping_sub(1),
                 format!("expect not {} on {n}", rule.text),
             ),

@@ -5,10 +5,12 @@
 //! starts, at column 0, a new declaration; each piece is then parsed alone.
 //!
 //! A line starts a declaration when its first word is a declaration keyword
-//! (`rule`, `lexicon`, ...) or looks like a misspelt one (`rul`, `lexicn`),
+//! (`rule`, `lexicon`, ...) at column 0, or at any indentation when every
+//! brace opened before it is closed (rules embedded in an indented string);
+//! or when it looks like a misspelt keyword (`rul`, `lexicn`) at column 0,
 //! so that the misspelling is reported on its own piece. Property keywords
-//! (`when`, `score`, ...) and field names (`word:`) written at column 0 do
-//! not cut. Strings never span lines, so no string state is needed.
+//! (`when`, `score`, ...) and field names (`word:`) do not cut. Strings
+//! never span lines, so brace counting needs no state across lines.
 
 use crate::diagnostic::did_you_mean;
 use std::ops::Range;
@@ -45,10 +47,17 @@ const INNER_WORDS: &[&str] = &[
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut starts = vec![0];
     let mut offset = 0;
+    let mut depth: i64 = 0;
     for line in text.split_inclusive('\n') {
-        if offset > 0 && starts_declaration(line) {
+        let indented = line.trim_start_matches([' ', '\t']);
+        let at_keyword = !std::ptr::eq(indented, line)
+            && depth <= 0
+            && DECLARATION_KEYWORDS.contains(&first_word(indented));
+        if offset > 0 && (starts_declaration(line) || at_keyword) {
             starts.push(offset);
+            depth = 0;
         }
+        depth += brace_balance(line);
         offset += line.len();
     }
     let mut ranges = Vec::with_capacity(starts.len());
@@ -57,6 +66,43 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
         ranges.push(start..end);
     }
     ranges
+}
+
+fn first_word(line: &str) -> &str {
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    &line[..end]
+}
+
+/// Braces opened minus braces closed on one line, outside strings and
+/// comments.
+fn brace_balance(line: &str) -> i64 {
+    let mut balance = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        if in_string {
+            match c {
+                '\\' if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                '"' if !escaped => in_string = false,
+                _ => {}
+            }
+            escaped = false;
+            continue;
+        }
+        match c {
+            '#' => break,
+            '"' => in_string = true,
+            '{' => balance += 1,
+            '}' => balance -= 1,
+            _ => {}
+        }
+    }
+    balance
 }
 
 fn starts_declaration(line: &str) -> bool {
@@ -99,6 +145,19 @@ mod tests {
                 "pack p\n  threshold 10\n",
                 "rule a {\nwhen x\nscore 1\n}\n",
                 "lexicon l { \"a\" }\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn cuts_indented_declarations_only_outside_braces() {
+        let text = "  pack p\n    threshold 10\n  lexicon l {\n    \"pattern\"\n  }\n  rule r { when x score 1 }\n";
+        assert_eq!(
+            pieces(text),
+            vec![
+                "  pack p\n    threshold 10\n",
+                "  lexicon l {\n    \"pattern\"\n  }\n",
+                "  rule r { when x score 1 }\n"
             ]
         );
     }

@@ -938,10 +938,8 @@ fn unclosed_bracket(piece: &str) -> Option<(usize, char)> {
             '{' => stack.push((i, '}')),
             '(' => stack.push((i, ')')),
             '[' => stack.push((i, ']')),
-            '}' | ')' | ']' => {
-                if stack.last().is_some_and(|(_, close)| *close == c) {
-                    stack.pop();
-                }
+            '}' | ')' | ']' if stack.last().is_some_and(|(_, close)| *close == c) => {
+                stack.pop();
             }
             _ => {}
         }
