@@ -52,6 +52,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod fmt;
 pub mod quality;
+pub mod repl;
 pub mod scan;
 pub mod source;
 pub mod syntax;
@@ -139,6 +140,42 @@ pub fn analyze(sources: &Sources, default_name: &str) -> Checked {
     checked
 }
 
+/// Parses and checks the files of `sources` as a pack, and the file
+/// `expr_file` as one expression in its context (the REPL's input).
+/// Returns the checked pack (with the expression's texts among its
+/// sources), and the expression's type and checked form when it parsed.
+pub fn analyze_expr(
+    sources: &Sources,
+    default_name: &str,
+    expr_file: source::FileId,
+) -> (Checked, Option<(value::Type, check::Ir)>) {
+    let mut decls = Vec::new();
+    let mut diags = Vec::new();
+    for (id, file) in sources.files.iter().enumerate() {
+        if id as source::FileId != expr_file {
+            let (d, ds) = syntax::parse_file(id as source::FileId, &file.text);
+            decls.extend(d);
+            diags.extend(ds);
+        }
+    }
+    let text = &sources.get(expr_file).text;
+    let (mut checked, typed) = match syntax::parse_expr(expr_file, text) {
+        Ok((expr, parse_diags)) => {
+            diags.extend(parse_diags);
+            let (checked, ty, ir) = check::check_with_expr(sources, &decls, default_name, &expr);
+            (checked, Some((ty, ir)))
+        }
+        Err(diag) => {
+            diags.push(diag);
+            (check::check(sources, &decls, default_name), None)
+        }
+    };
+    diags.append(&mut checked.diagnostics);
+    diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.severity));
+    checked.diagnostics = diags;
+    (checked, typed)
+}
+
 /// Reads the `.vigie` files of a pack: a directory (its `*.vigie` files,
 /// sorted by name, not recursive) or a single file.
 pub fn read_sources(path: &Path) -> Result<Sources, String> {
@@ -219,6 +256,28 @@ impl Pack {
             compiled: Arc::new(compiled),
             sources: Arc::new(sources),
             warnings,
+        })
+    }
+
+    /// Compiles a pack that [`analyze`] or [`analyze_expr`] checked without
+    /// errors.
+    pub fn from_checked(sources: Sources, checked: Checked) -> Result<Pack, LoadError> {
+        if checked.has_errors() {
+            return Err(LoadError {
+                sources,
+                diagnostics: checked.diagnostics,
+                io: None,
+            });
+        }
+        let compiled = compile::compile(checked.pack).map_err(|io| LoadError {
+            sources: sources.clone(),
+            diagnostics: Vec::new(),
+            io: Some(io),
+        })?;
+        Ok(Pack {
+            compiled: Arc::new(compiled),
+            sources: Arc::new(sources),
+            warnings: checked.diagnostics,
         })
     }
 

@@ -83,6 +83,29 @@ pub fn check(sources: &Sources, decls: &[Decl], default_name: &str) -> Checked {
     }
 }
 
+/// Checks a pack and, in its context, one more expression (what the REPL
+/// evaluates). The expression's texts join the pack's sources, so the
+/// compiled pack can match them; its diagnostics are in the result.
+pub fn check_with_expr(
+    sources: &Sources,
+    decls: &[Decl],
+    default_name: &str,
+    expr: &crate::syntax::ast::Expr,
+) -> (Checked, Type, Ir) {
+    let mut c = Checker::new(sources, decls, default_name);
+    c.run();
+    let (ty, ir) = c.expr(expr);
+    let mut diagnostics = c.diags;
+    diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.severity));
+    let checked = Checked {
+        pack: c.pack,
+        diagnostics,
+        names: c.names,
+        uses: c.uses,
+    };
+    (checked, ty, ir)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum LetState {
     NotChecked,

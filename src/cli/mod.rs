@@ -66,6 +66,11 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Run the `test` blocks of a pack.
     Test(test::TestArgs),
+    /// Try rules on an ad, interactively (or from a script on stdin).
+    Repl {
+        /// A pack to start from (a directory or a .vigie file).
+        pack: Option<PathBuf>,
+    },
     /// Print the long explanation of a diagnostic code (e.g. E0101), or list
     /// every code.
     Explain {
@@ -107,6 +112,7 @@ pub fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args, cli.color),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Test(args) => test::run(args, cli.color),
+        Command::Repl { pack } => crate::repl::run(pack.as_deref(), cli.color),
         Command::Fmt { paths, check } => fmt::run(&paths, check, stderr_color),
         Command::Eval(args) => eval::run(args, cli.color),
     };

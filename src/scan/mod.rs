@@ -95,6 +95,23 @@ impl Scanner {
         }
     }
 
+    /// Evaluates one checked expression on `record` (the REPL's `ad.body has
+    /// x`), with the evidence it found. The expression must come from this
+    /// scanner's pack (see [`crate::analyze_expr`]).
+    pub fn eval(&mut self, record: &Record, ir: &crate::check::Ir) -> (Value, Vec<Evidence>) {
+        let compiled = Arc::clone(&self.compiled);
+        self.match_sources(record);
+        let mut eval = Eval::new(
+            &compiled,
+            record,
+            &self.source_texts,
+            &self.source_hits,
+            &mut self.bufs,
+        );
+        let value = eval.value(ir);
+        (value, std::mem::take(&mut eval.evidence))
+    }
+
     /// Step 1: every source's text, and its hits.
     pub(crate) fn match_sources(&mut self, record: &Record) {
         let compiled = Arc::clone(&self.compiled);
