@@ -24,7 +24,11 @@
 //! white space (including the no-break spaces of French typography) becomes
 //! one space, and zero-width characters disappear.
 
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use super::emoji::emoji_word;
+use super::tokens::{tokenize_into, Token, TokenKind};
+use std::sync::OnceLock;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::UnicodeNormalization;
 
 /// Which differences folding removes. A small bit set: one automaton is
 /// built per distinct profile used in a pack.
@@ -33,19 +37,34 @@ pub struct FoldProfile(u8);
 
 impl FoldProfile {
     pub const NONE: FoldProfile = FoldProfile(0);
+    /// Upper and lower case.
     pub const CASE: FoldProfile = FoldProfile(1);
+    /// Diacritics, on every Latin letter ("é" = "e", "œ" = "oe").
     pub const ACCENTS: FoldProfile = FoldProfile(2);
+    /// Look-alike digits and symbols inside words that have letters:
+    /// 0→o, 1/l/!/|→i, 3→e, 4/@→a, $/5→s, 7→t ("M4ss4ge" = "massage").
+    pub const LEET: FoldProfile = FoldProfile(4);
+    /// Letters written one by one with a separator: "m.a.s.s.a.g.e",
+    /// "m a s s a g e", "d-o-u-c-h-e" (three letters or more).
+    pub const SPACING: FoldProfile = FoldProfile(8);
+    /// Emoji that stand for words (🌹 → rose; see `emoji.rs`), keycap
+    /// digits (6️⃣ → 6).
+    pub const EMOJI: FoldProfile = FoldProfile(16);
     /// What a lexicon gets when it does not say `fold(...)`, and what
     /// non-`raw` patterns see.
     pub const DEFAULT: FoldProfile = FoldProfile(1 | 2);
 
-    /// The profile names the language accepts in `fold(...)`.
-    pub const NAMES: &'static [&'static str] = &["case", "accents"];
+    /// The profile names the language accepts in `fold(...)`, in canonical
+    /// order.
+    pub const NAMES: &'static [&'static str] = &["case", "accents", "leet", "spacing", "emoji"];
 
     pub fn from_name(name: &str) -> Option<FoldProfile> {
         match name {
             "case" => Some(FoldProfile::CASE),
             "accents" => Some(FoldProfile::ACCENTS),
+            "leet" => Some(FoldProfile::LEET),
+            "spacing" => Some(FoldProfile::SPACING),
+            "emoji" => Some(FoldProfile::EMOJI),
             _ => None,
         }
     }
@@ -66,6 +85,11 @@ impl FoldProfile {
             .filter(|n| FoldProfile::from_name(n).is_some_and(|p| self.contains(p)))
             .collect()
     }
+
+    /// Profiles that need to see words and emoji, not only characters.
+    fn needs_tokens(self) -> bool {
+        self.0 & (FoldProfile::LEET.0 | FoldProfile::SPACING.0 | FoldProfile::EMOJI.0) != 0
+    }
 }
 
 /// Folded text and its map back to the original.
@@ -75,12 +99,17 @@ pub struct Folded {
     /// `map[i]`: offset in the original of the character that produced
     /// byte `i` of `text`.
     pub map: Vec<u32>,
+    /// Scratch space for the token path.
+    tokens: Vec<Token>,
+    drop: Vec<bool>,
+    last_space: bool,
 }
 
 impl Folded {
     pub fn clear(&mut self) {
         self.text.clear();
         self.map.clear();
+        self.last_space = false;
     }
 
     /// The original byte range of folded range `start..end` (non-empty).
@@ -90,6 +119,22 @@ impl Folded {
         let last_len = original[last..].chars().next().map_or(0, char::len_utf8);
         (s, last + last_len)
     }
+
+    fn push(&mut self, c: char, at: u32) {
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
+            self.map.push(at);
+        }
+        self.last_space = false;
+    }
+
+    fn push_space(&mut self, at: u32) {
+        if !self.last_space {
+            self.text.push(' ');
+            self.map.push(at);
+            self.last_space = true;
+        }
+    }
 }
 
 /// Folds `original` with `profile` into `out` (cleared first).
@@ -97,77 +142,188 @@ pub fn fold_into(original: &str, profile: FoldProfile, out: &mut Folded) {
     out.clear();
     out.text.reserve(original.len());
     out.map.reserve(original.len());
+    if profile.needs_tokens() {
+        fold_tokens(original, profile, out);
+        return;
+    }
+    for (offset, c) in original.char_indices() {
+        fold_char(c, offset as u32, profile, false, out);
+    }
+}
+
+/// Folds one character (what every profile does to characters alone).
+/// `leet` applies the look-alike map to what comes out.
+fn fold_char(c: char, at: u32, profile: FoldProfile, leet: bool, out: &mut Folded) {
     let case = profile.contains(FoldProfile::CASE);
     let accents = profile.contains(FoldProfile::ACCENTS);
-    let mut last_space = false;
-    for (offset, c) in original.char_indices() {
-        let at = offset as u32;
-        if c.is_ascii() {
-            if c.is_ascii_whitespace() {
-                if !last_space {
-                    out.text.push(' ');
-                    out.map.push(at);
-                    last_space = true;
-                }
+    if c.is_ascii() {
+        if c.is_ascii_whitespace() {
+            out.push_space(at);
+            return;
+        }
+        let c = if case { c.to_ascii_lowercase() } else { c };
+        out.push(if leet { leet_char(c) } else { c }, at);
+        return;
+    }
+    if c.is_whitespace() {
+        out.push_space(at);
+        return;
+    }
+    if is_invisible(c) {
+        return;
+    }
+    if is_apostrophe(c) {
+        out.push('\'', at);
+        return;
+    }
+    let emit = |ch: char, out: &mut Folded| out.push(if leet { leet_char(ch) } else { ch }, at);
+    // Latin letters, the common case in French ads: a table.
+    if case && accents {
+        if let Some(folded) = latin_table(c) {
+            for ch in folded.chars() {
+                emit(ch, out);
+            }
+            return;
+        }
+    }
+    let mut lowered = [c; 3];
+    let mut count = 1;
+    if case {
+        count = 0;
+        for l in c.to_lowercase() {
+            lowered[count] = l;
+            count += 1;
+        }
+    }
+    for &ch in &lowered[..count] {
+        if accents {
+            if let Some(s) = latin_special(ch) {
+                s.chars().for_each(|b| emit(b, out));
                 continue;
             }
-            last_space = false;
-            out.text.push(if case { c.to_ascii_lowercase() } else { c });
-            out.map.push(at);
-            continue;
-        }
-        if c.is_whitespace() {
-            if !last_space {
-                out.text.push(' ');
-                out.map.push(at);
-                last_space = true;
-            }
-            continue;
-        }
-        if is_invisible(c) {
-            continue;
-        }
-        last_space = false;
-        if is_apostrophe(c) {
-            out.text.push('\'');
-            out.map.push(at);
-            continue;
-        }
-        let push = |ch: char, out: &mut Folded| {
-            out.text.push(ch);
-            for _ in 0..ch.len_utf8() {
-                out.map.push(at);
-            }
-        };
-        let fold_one = |ch: char, out: &mut Folded| {
-            if accents {
-                if let Some(s) = latin_special(ch) {
-                    for b in s.chars() {
-                        push(b, out);
-                    }
-                    return;
+            // Compatibility decomposition (full-width letters and digits,
+            // ligatures) without the marks.
+            decompose_compatible(ch, |d| {
+                if !is_combining_mark(d) {
+                    let d = if case { lower_one(d) } else { d };
+                    emit(d, out);
                 }
-                let mut decomposed = false;
-                decompose_canonical(ch, |d| {
-                    if !is_combining_mark(d) {
-                        push(d, out);
-                    }
-                    decomposed = true;
-                });
-                if !decomposed {
-                    push(ch, out);
-                }
-            } else {
-                push(ch, out);
-            }
-        };
-        if case {
-            for lower in c.to_lowercase() {
-                fold_one(lower, out);
-            }
+            });
         } else {
-            fold_one(c, out);
+            // NFKC keeps accents but still unifies compatibility forms.
+            for d in std::iter::once(ch).nfkc() {
+                let d = if case { lower_one(d) } else { d };
+                emit(d, out);
+            }
         }
+    }
+}
+
+fn lower_one(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// The token path: leet, spacing and emoji need to see words.
+fn fold_tokens(original: &str, profile: FoldProfile, out: &mut Folded) {
+    let mut tokens = std::mem::take(&mut out.tokens);
+    let mut drop = std::mem::take(&mut out.drop);
+    tokenize_into(original, &mut tokens);
+    drop.clear();
+    drop.resize(tokens.len(), false);
+    if profile.contains(FoldProfile::SPACING) {
+        mark_spaced_letters(original, &tokens, &mut drop);
+    }
+    let leet = profile.contains(FoldProfile::LEET);
+    let emoji = profile.contains(FoldProfile::EMOJI);
+    for (i, t) in tokens.iter().enumerate() {
+        if drop[i] {
+            continue;
+        }
+        let text = t.text(original);
+        let at = t.start as u32;
+        match t.kind {
+            TokenKind::Space => out.push_space(at),
+            TokenKind::Invisible => {}
+            TokenKind::Word => {
+                let leet_word = leet && text.chars().any(char::is_alphabetic);
+                for (o, c) in text.char_indices() {
+                    fold_char(c, at + o as u32, profile, leet_word, out);
+                }
+            }
+            TokenKind::Keycap if emoji => {
+                out.push(text.chars().next().unwrap_or('0'), at);
+            }
+            TokenKind::Emoji if emoji => match emoji_word(text) {
+                Some(word) => {
+                    if out.text.ends_with(|c: char| c.is_alphanumeric()) {
+                        out.push_space(at);
+                    }
+                    for c in word.chars() {
+                        out.push(c, at);
+                    }
+                    out.push_space(at);
+                }
+                None => text.chars().for_each(|c| out.push(c, at)),
+            },
+            _ => {
+                for (o, c) in text.char_indices() {
+                    fold_char(c, at + o as u32, profile, false, out);
+                }
+            }
+        }
+    }
+    out.tokens = tokens;
+    out.drop = drop;
+}
+
+/// Marks the separators of runs of three or more single letters separated
+/// by one space, dot, dash, star or underscore: "m.a.s.s.a.g.e".
+fn mark_spaced_letters(text: &str, tokens: &[Token], drop: &mut [bool]) {
+    let single_letter = |t: &Token| {
+        t.kind == TokenKind::Word && {
+            let mut chars = t.text(text).chars();
+            matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
+        }
+    };
+    let separator = |t: &Token| {
+        let s = t.text(text);
+        match t.kind {
+            TokenKind::Space => s == " ",
+            TokenKind::Other => matches!(s, "." | "-" | "*" | "_" | "·"),
+            _ => false,
+        }
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        if !single_letter(&tokens[i]) {
+            i += 1;
+            continue;
+        }
+        // Extend the run: letter (separator letter)*
+        let mut j = i;
+        while j + 2 < tokens.len() && separator(&tokens[j + 1]) && single_letter(&tokens[j + 2]) {
+            j += 2;
+        }
+        let letters = (j - i) / 2 + 1;
+        if letters >= 3 {
+            for k in (i + 1..j).step_by(2) {
+                drop[k] = true;
+            }
+        }
+        i = j + 1;
+    }
+}
+
+/// The look-alike of a character inside a word that has letters.
+fn leet_char(c: char) -> char {
+    match c {
+        '0' => 'o',
+        '1' | 'l' | '!' | '|' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '$' | '5' => 's',
+        '7' => 't',
+        other => other,
     }
 }
 
@@ -179,10 +335,7 @@ pub fn fold_str(text: &str, profile: FoldProfile) -> String {
 }
 
 fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{00B4}'
-    )
+    matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{00B4}')
 }
 
 fn is_invisible(c: char) -> bool {
@@ -195,18 +348,51 @@ fn is_invisible(c: char) -> bool {
 /// Letters that carry a mark but do not decompose in Unicode.
 fn latin_special(c: char) -> Option<&'static str> {
     Some(match c {
-        'œ' => "oe",
-        'æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
         'ß' => "ss",
-        'ø' => "o",
-        'đ' => "d",
-        'ł' => "l",
-        'ħ' => "h",
+        'ø' | 'Ø' => "o",
+        'đ' | 'Đ' => "d",
+        'ł' | 'Ł' => "l",
+        'ħ' | 'Ħ' => "h",
         'ı' => "i",
-        'þ' => "th",
-        'ð' => "d",
+        'þ' | 'Þ' => "th",
+        'ð' | 'Ð' => "d",
         _ => return None,
     })
+}
+
+/// Case-and-accent folding of U+00C0..U+024F (Latin-1 Supplement and
+/// Latin Extended-A and -B), computed once.
+fn latin_table(c: char) -> Option<&'static str> {
+    const FIRST: u32 = 0xC0;
+    const LAST: u32 = 0x24F;
+    static TABLE: OnceLock<Vec<String>> = OnceLock::new();
+    let code = c as u32;
+    if !(FIRST..=LAST).contains(&code) {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| {
+        (FIRST..=LAST)
+            .map(|code| {
+                let ch = char::from_u32(code).unwrap_or(' ');
+                let mut s = String::new();
+                for lower in ch.to_lowercase() {
+                    if let Some(sp) = latin_special(lower) {
+                        s.push_str(sp);
+                        continue;
+                    }
+                    decompose_compatible(lower, |d| {
+                        if !is_combining_mark(d) {
+                            s.push(lower_one(d));
+                        }
+                    });
+                }
+                s
+            })
+            .collect()
+    });
+    Some(table[(code - FIRST) as usize].as_str())
 }
 
 #[cfg(test)]
@@ -235,6 +421,43 @@ mod tests {
         let start = f.text.find("elegante").unwrap();
         let (s, e) = f.original_range(original, start, start + "elegante".len());
         assert_eq!(&original[s..e], "ÉLÉGANTE");
+    }
+
+    fn fold_with(s: &str, names: &[&str]) -> String {
+        let mut profile = FoldProfile::NONE;
+        for n in names {
+            profile = profile.union(FoldProfile::from_name(n).unwrap());
+        }
+        fold_str(s, profile)
+    }
+
+    #[test]
+    fn leet_folds_words_with_letters_only() {
+        let p = ["case", "accents", "leet"];
+        assert_eq!(fold_with("M4ss4ge d0uche 1h 150", &p), "massage douche ih 150");
+        assert_eq!(fold_with("év@sion", &p), "evasion");
+        assert_eq!(fold_with("R3L4X4TI0N", &p), fold_with("relaxation", &p));
+    }
+
+    #[test]
+    fn spacing_joins_spelled_out_words() {
+        let p = ["case", "accents", "spacing"];
+        assert_eq!(fold_with("m.a.s.s.a.g.e", &p), "massage");
+        assert_eq!(fold_with("d o u c h e  p o s s i b l e", &p), "douche possible");
+        assert_eq!(fold_with("a b, c d", &p), "a b, c d");
+    }
+
+    #[test]
+    fn emoji_become_words_and_keycaps_digits() {
+        let p = ["case", "accents", "emoji"];
+        assert_eq!(fold_with("150🌹/h", &p), "150 rose /h");
+        assert_eq!(fold_with("0️⃣6️⃣", &p), "06");
+    }
+
+    #[test]
+    fn compatibility_forms_are_always_unified() {
+        assert_eq!(fold_with("ＭＡＳＳＡＧＥ ０６", &["case", "accents"]), "massage 06");
+        assert_eq!(fold_with("ＭＡＳＳＡＧＥ", &["case"]), "massage");
     }
 
     #[test]
