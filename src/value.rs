@@ -154,6 +154,17 @@ pub struct Phone {
     /// True when it was not written as plain digits with ordinary
     /// separators (letters for digits, words, emoji...).
     pub obscured: bool,
+    /// Where it was written, when it was found in a record's text (empty
+    /// for a `phone` field): the evidence when a rule uses it.
+    pub locations: Vec<Location>,
+}
+
+/// A span of a record field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub field: usize,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// A price found in a text: an amount, and the duration it buys if given.
@@ -164,6 +175,8 @@ pub struct Price {
     pub per: Option<f64>,
     /// Written in a code word ("roses", "cadeaux") rather than a currency.
     pub coded: bool,
+    /// Where it was written in the record.
+    pub locations: Vec<Location>,
 }
 
 /// Where the bytes of a text value come from, so that evidence found in it
@@ -199,6 +212,14 @@ impl Text {
             text: text.into(),
             origin: Origin::None,
         }
+    }
+
+    /// Maps a byte range of this text to record locations.
+    pub fn locations(&self, start: usize, end: usize) -> Vec<Location> {
+        self.locate(start, end)
+            .into_iter()
+            .map(|(field, start, end)| Location { field, start, end })
+            .collect()
     }
 
     /// Maps a byte range of this text to (field, range in that field),

@@ -99,6 +99,20 @@ pub const BUILTINS: &[Builtins] = &[
         doc: "how many distinct terms of the lexicon (or matches of the pattern) the text contains",
     },
     Builtins {
+        name: "phones",
+        kind: BuiltinKind::Plain,
+        arity: 1..=1,
+        signature: "phones(text) -> list<phone>",
+        doc: "the phone numbers written in the text, however disguised (words, letters for digits, keycaps), each once, normalised to E.164; `p.obscured` tells a disguised one",
+    },
+    Builtins {
+        name: "prices",
+        kind: BuiltinKind::Plain,
+        arity: 1..=1,
+        signature: "prices(text) -> list<price>",
+        doc: "the prices written in the text, with the duration they buy when given (`150/h`, `1h 200`, `30min=80`); `p.per_hour`, `p.coded` (roses, cadeaux)",
+    },
+    Builtins {
         name: "count",
         kind: BuiltinKind::Stream,
         arity: 0..=usize::MAX,
@@ -230,6 +244,20 @@ impl Checker<'_> {
                         }
                     },
                     "exists" => (Type::Bool, Ir::Call(Builtin::Exists, irs)),
+                    "phones" | "prices" => match first.base() {
+                        Type::Text => {
+                            let (which, elem) = if b.name == "phones" {
+                                (Builtin::Phones, Type::Phone)
+                            } else {
+                                (Builtin::Prices, Type::Price)
+                            };
+                            (Type::List(Box::new(elem)), Ir::Call(which, irs))
+                        }
+                        _ => {
+                            self.bad_argument(b, &args[0].value, &first, "a text");
+                            error
+                        }
+                    },
                     "min" | "max" => {
                         let which = if b.name == "min" {
                             Builtin::Min

@@ -248,6 +248,8 @@ pub enum Builtin {
     Exists,
     Min,
     Max,
+    Phones,
+    Prices,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -103,10 +103,13 @@ The profiles are:
 
     case      upper and lower case (\"Massage\" = \"massage\")
     accents   diacritics (\"évasion\" = \"evasion\")
+    leet      look-alike digits and symbols in words (\"M4ss4ge\", \"d0uche\")
+    spacing   letters one by one (\"m.a.s.s.a.g.e\", \"m a s s a g e\")
+    emoji     emoji that stand for words (🌹 = rose) and keycap digits
 
-`fold(case, accents)` is the default when no `fold` is written. Other
-profiles (leet, spacing, emoji) are planned; the list accepts them when
-they land.";
+`fold(case, accents)` is the default when no `fold` is written.
+Full-width forms, typographic apostrophes, runs of spaces and zero-width
+characters are always unified, whatever the profile.";
 
     UnknownUnit = "E0007", "unknown unit",
 "A number can carry a unit: a duration (s, min, h, d, w) or a currency
@@ -139,7 +142,8 @@ price, posted_at, boosted. A pack can declare its own with `schema ad {
 ... }`. Values such as prices also have fields (`p.amount`, `p.per`).";
 
     UnknownFunction = "E0104", "unknown function",
-"Built-in functions: len, lower, exists, any, all, min, max, hits.
+"Built-in functions: len, lower, exists, any, all, min, max, hits,
+phones, prices.
 count and distinct are reserved for stream indicators. A misspelt name
 gets a suggestion.";
 

@@ -8,7 +8,7 @@ use super::verdict::Evidence;
 use crate::check::{Atom, Builtin, Ir, Member};
 use crate::compile::{Compiled, Hit, MatchBuffers};
 use crate::syntax::ast::{ArithOp, CmpOp};
-use crate::value::{Money, Origin, Piece, Text, Value};
+use crate::value::{Money, Origin, Phone, Piece, Price, Text, Value};
 use std::sync::Arc;
 
 use super::record::Record;
@@ -112,6 +112,9 @@ impl<'a> Eval<'a> {
                     self.locals.push(item.clone());
                     let holds = self.cond(body);
                     self.locals.pop();
+                    if holds {
+                        self.push_item_evidence(item);
+                    }
                     if *all && !holds {
                         result = false;
                         break;
@@ -192,6 +195,30 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// A phone or price found in the record is evidence where it was written.
+    fn push_item_evidence(&mut self, item: &Value) {
+        let (locations, via) = match item {
+            Value::Phone(p) => (&p.locations, format!("phones() {}", p.number)),
+            Value::Price(p) => (&p.locations, format!("prices() {item}")),
+            _ => return,
+        };
+        for loc in locations.iter() {
+            let Some(field_text) = self.record.text(loc.field) else {
+                continue;
+            };
+            let ev = Evidence {
+                field: self.compiled.pack.schema.fields[loc.field].name.clone(),
+                start: loc.start,
+                end: loc.end,
+                text: field_text.get(loc.start..loc.end).unwrap_or("").to_string(),
+                via: via.clone(),
+            };
+            if !self.evidence.contains(&ev) {
+                self.evidence.push(ev);
+            }
+        }
+    }
+
     fn concat(&mut self, parts: &[Ir]) -> Value {
         let mut out = String::new();
         let mut pieces = Vec::with_capacity(parts.len());
@@ -228,9 +255,47 @@ impl<'a> Eval<'a> {
     fn call(&mut self, builtin: Builtin, args: &[Ir]) -> Value {
         match builtin {
             Builtin::Exists => Value::Bool(!self.value(&args[0]).is_missing()),
+            Builtin::Phones => match self.value(&args[0]) {
+                Value::Text(t) => Value::List(
+                    crate::text::extract_phones(&t.text)
+                        .into_iter()
+                        .map(|p| {
+                            Value::Phone(Arc::new(Phone {
+                                locations: t.locations(p.start, p.end),
+                                number: p.number,
+                                obscured: p.obscured,
+                            }))
+                        })
+                        .collect(),
+                ),
+                _ => Value::Missing,
+            },
+            Builtin::Prices => match self.value(&args[0]) {
+                Value::Text(t) => Value::List(
+                    crate::text::extract_prices(&t.text)
+                        .into_iter()
+                        .map(|p| {
+                            Value::Price(Arc::new(Price {
+                                amount: Money {
+                                    amount: p.amount,
+                                    currency: p.currency,
+                                },
+                                per: p.per,
+                                coded: p.coded,
+                                locations: t.locations(p.start, p.end),
+                            }))
+                        })
+                        .collect(),
+                ),
+                _ => Value::Missing,
+            },
             Builtin::Len => match self.value(&args[0]) {
                 Value::Text(t) => Value::Number(t.text.chars().count() as f64),
-                Value::List(items) => Value::Number(items.len() as f64),
+                Value::List(items) => {
+                    // `len(phones(t)) >= 2`: the items are the evidence.
+                    items.iter().for_each(|item| self.push_item_evidence(item));
+                    Value::Number(items.len() as f64)
+                }
                 _ => Value::Missing,
             },
             Builtin::Lower => match self.value(&args[0]) {
