@@ -82,6 +82,7 @@ pub fn parse_phone(text: &str) -> Option<Phone> {
         [one] => Some(Phone {
             number: one.number.clone(),
             obscured: one.obscured,
+            locations: Vec::new(),
         }),
         _ => None,
     }
