@@ -50,6 +50,9 @@ struct Group {
     end: usize,
     /// Not plain ASCII digits.
     disguised: bool,
+    /// Separated from the previous group by an unusual separator (`*`,
+    /// `_`, `,`).
+    after_odd: bool,
 }
 
 /// A run of groups, with what separated them.
@@ -57,7 +60,15 @@ struct Group {
 struct Run {
     plus: bool,
     groups: Vec<Group>,
-    odd_separator: bool,
+    /// An unusual separator was seen since the last group.
+    pending_odd: bool,
+}
+
+impl Run {
+    fn push(&mut self, mut group: Group) {
+        group.after_odd = std::mem::take(&mut self.pending_odd) && !self.groups.is_empty();
+        self.groups.push(group);
+    }
 }
 
 /// Every phone in `text`, in order, without repeating a number.
@@ -131,11 +142,12 @@ fn runs(text: &str) -> Vec<Run> {
         }
         let list: Vec<&str> = words.iter().map(|(w, _, _)| w.as_str()).collect();
         for (value, first, count) in parse_french(&list) {
-            run.groups.push(Group {
+            run.push(Group {
                 digits: value.to_string(),
                 start: words[first].1,
                 end: words[first + count - 1].2,
                 disguised: true,
+                after_odd: false,
             });
         }
         words.clear();
@@ -155,11 +167,12 @@ fn runs(text: &str) -> Vec<Run> {
                 flush_words(&mut words, &mut run);
                 let d = s.chars().next().unwrap_or('0');
                 if d.is_ascii_digit() {
-                    run.groups.push(Group {
+                    run.push(Group {
                         digits: d.to_string(),
                         start: t.start,
                         end: t.end,
                         disguised: true,
+                        after_odd: false,
                     });
                     gap = 0;
                 } else {
@@ -169,11 +182,12 @@ fn runs(text: &str) -> Vec<Run> {
             TokenKind::Word => {
                 if let Some((digits, disguised)) = digit_word(s) {
                     flush_words(&mut words, &mut run);
-                    run.groups.push(Group {
+                    run.push(Group {
                         digits,
                         start: t.start,
                         end: t.end,
                         disguised,
+                        after_odd: false,
                     });
                     gap = 0;
                     continue;
@@ -202,8 +216,8 @@ fn runs(text: &str) -> Vec<Run> {
                 gap = 0;
             }
             TokenKind::Other if matches!(s, "." | "-" | "/" | "*" | "_" | "," | "(" | ")" | "·") => {
-                if matches!(s, "*" | "_" | "," | "·") && !run.groups.is_empty() {
-                    run.odd_separator = true;
+                if matches!(s, "*" | "_" | "," | "·") {
+                    run.pending_odd = true;
                 }
                 gap += 1;
                 if gap > 3 {
@@ -264,7 +278,8 @@ fn read_at(run: &Run, g: usize, plus: bool) -> Option<(FoundPhone, usize)> {
             if !longer {
                 let span = &groups[..used];
                 let single = span.iter().filter(|x| x.digits.len() == 1).count();
-                let obscured = span.iter().any(|x| x.disguised) || run.odd_separator || single >= 4;
+                let odd = span[1..].iter().any(|x| x.after_odd);
+                let obscured = span.iter().any(|x| x.disguised) || odd || single >= 4;
                 return Some((
                     FoundPhone {
                         number,

@@ -169,7 +169,11 @@ fn lex(text: &str) -> Vec<Item> {
                     items.push(item(Lex::Word(w)));
                 }
             }
-            _ => items.push(item(Lex::Sym(s.to_string()))),
+            // Typographic apostrophes read as straight ones ("l’heure").
+            _ => items.push(item(Lex::Sym(match s {
+                "\u{2019}" | "\u{2018}" | "\u{02bc}" => "'".to_string(),
+                other => other.to_string(),
+            }))),
         }
     }
     join_durations(&mut items);
