@@ -290,7 +290,22 @@ impl Checker<'_> {
         }
         let eq = matches!(op, CmpOp::Eq | CmpOp::Ne);
         match (&ta, &tb) {
-            (Type::Null, t) | (t, Type::Null) if t.is_optional() && eq => return (Type::Bool, ir),
+            (Type::Null, t) | (t, Type::Null) if t.is_optional() && eq => {
+                // `x == null` asks whether x is missing: a presence test.
+                let Ir::Cmp(_, a_ir, b_ir) = ir else {
+                    unreachable!("built above")
+                };
+                let value = if ta == Type::Null { *b_ir } else { *a_ir };
+                let present = Ir::Call(crate::check::Builtin::Exists, vec![value]);
+                return (
+                    Type::Bool,
+                    if op == CmpOp::Eq {
+                        Ir::Not(Box::new(present))
+                    } else {
+                        present
+                    },
+                );
+            }
             (Type::Null, t) | (t, Type::Null) => {
                 let diag = if t.is_optional() {
                     mismatch(

@@ -358,14 +358,15 @@ pub fn via(pack: &crate::check::CheckedPack, hit: &Hit) -> String {
     }
 }
 
-/// Comparison with the language's rule: anything with a missing value is
-/// false, as is a comparison of values that have no common order.
+/// Comparison with the language's rule: any comparison with a missing value
+/// is false (`!=` included), as is a comparison of values that have no
+/// common order. (`x == null` and `x != null` are presence tests, lowered
+/// to `exists` by the checker.)
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Missing, Value::Missing) => op == CmpOp::Eq,
-        (Value::Missing, _) | (_, Value::Missing) => op == CmpOp::Ne,
-        _ => a.compare(b).is_some_and(|ord| op.holds(ord)),
+    if a.is_missing() || b.is_missing() {
+        return false;
     }
+    a.compare(b).is_some_and(|ord| op.holds(ord))
 }
 
 fn arith(op: ArithOp, a: &Value, b: &Value) -> Value {
