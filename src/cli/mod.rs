@@ -15,9 +15,9 @@ mod check;
 mod eval;
 mod explain;
 mod fmt;
-mod pretty;
+pub(crate) mod pretty;
 mod scan;
-mod test;
+pub(crate) mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -67,10 +67,7 @@ pub enum Command {
     /// Run the `test` blocks of a pack.
     Test(test::TestArgs),
     /// Try rules on an ad, interactively (or from a script on stdin).
-    Repl {
-        /// A pack to start from (a directory or a .vigie file).
-        pack: Option<PathBuf>,
-    },
+    Repl(crate::repl::ReplArgs),
     /// Print the long explanation of a diagnostic code (e.g. E0101), or list
     /// every code.
     Explain {
@@ -112,7 +109,7 @@ pub fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args, cli.color),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Test(args) => test::run(args, cli.color),
-        Command::Repl { pack } => crate::repl::run(pack.as_deref(), cli.color),
+        Command::Repl(args) => crate::repl::run(args, cli.color),
         Command::Fmt { paths, check } => fmt::run(&paths, check, stderr_color),
         Command::Eval(args) => eval::run(args, cli.color),
     };

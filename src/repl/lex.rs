@@ -209,7 +209,10 @@ mod tests {
     #[test]
     fn tokens_cover_the_text() {
         let text = "rule r { when ad.body has re\"a\\\"b\" and 30min > 2 # c\n score 1.5 }é";
-        let joined: String = tokens(text).iter().map(|t| &text[t.range.clone()]).collect();
+        let joined: String = tokens(text)
+            .iter()
+            .map(|t| &text[t.range.clone()])
+            .collect();
         assert_eq!(joined, text);
         assert_eq!(
             kinds(":why x has \"a{\" len(ad.title) 150€ 12"),
