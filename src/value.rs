@@ -15,6 +15,8 @@ pub enum Type {
     Time,
     Phone,
     Price,
+    /// A near-duplicate key (`fingerprint(text)`).
+    Fingerprint,
     List(Box<Type>),
     /// A value that may be missing (`text?`).
     Optional(Box<Type>),
@@ -100,6 +102,7 @@ impl fmt::Display for Type {
             Type::Time => f.write_str("time"),
             Type::Phone => f.write_str("phone"),
             Type::Price => f.write_str("price"),
+            Type::Fingerprint => f.write_str("fingerprint"),
             Type::List(t) => write!(f, "list<{t}>"),
             Type::Optional(t) => write!(f, "{t}?"),
             Type::Record => f.write_str("record"),
@@ -255,6 +258,8 @@ pub enum Value {
     Time(i64),
     Phone(Arc<Phone>),
     Price(Arc<Price>),
+    /// LSH band values; two fingerprints match when a band is equal.
+    Fingerprint(Arc<[u64; crate::text::fingerprint::BANDS]>),
     List(Arc<[Value]>),
 }
 
@@ -308,6 +313,7 @@ impl fmt::Display for Value {
                 }
                 Ok(())
             }
+            Value::Fingerprint(bands) => write!(f, "fingerprint:{:016x}…", bands[0]),
             Value::List(items) => {
                 f.write_str("[")?;
                 for (i, item) in items.iter().enumerate() {

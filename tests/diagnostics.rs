@@ -120,7 +120,7 @@ cases! {
     diag!(reserved_name_lexicon, "E0005", r#"lexicon count { "comptage" }"#);
     diag!(reserved_name_field, "E0005", r#"schema ad { body: text, distinct: text }"#);
     diag!(unknown_fold, "E0006", r#"lexicon l fold(cases) { "massage" }"#);
-    diag!(unknown_fold_no_suggestion, "E0006", r#"lexicon l fold(leet) { "massage" }"#);
+    diag!(unknown_fold_no_suggestion, "E0006", r#"lexicon l fold(phonetic) { "massage" }"#);
     diag!(unknown_unit_glued, "E0007", r#"rule r { when ad.posted_at - ad.posted_at < 3j score 10 }"#);
     diag!(unknown_unit_euros, "E0007", r#"rule r { when ad.price < 150euros score 10 }"#);
     diag!(unknown_level, "E0008", r#"rule r { level hight when ad.body has "x" score 10 }"#);
@@ -178,7 +178,14 @@ cases! {
     diag!(lexicon_as_value, "E0210", "lexicon euphemismes { \"douche possible\" }\nrule r { when len(euphemismes) > 0 score 10 }");
     diag!(named_argument, "E0211", r#"rule r { when len(text: ad.body) > 200 score 10 }"#);
     diag!(rule_as_value, "E0212", r#"rule r { when r and ad.body has "x" score 10 }"#);
-    diag!(stream_aggregate, "E0213", r#"rule r { when count(by: ad.phone, within: 7d) > 3 score 10 }"#);
+    diag!(stream_aggregate_missing_window, "E0213", r#"rule r { when count(by: ad.phone) > 3 score 10 }"#);
+    diag!(stream_aggregate_misspelt_argument, "E0213", r#"rule r { when count(by: ad.phone, wthin: 7d) > 3 score 10 }"#);
+    diag!(stream_aggregate_positional, "E0213", r#"rule r { when count(ad.phone, within: 7d) > 3 score 10 }"#);
+    // A schema without a time field cannot hold a window.
+    diag!(window_without_time, "E0214", r#"schema ad { id: text, body: text, phone: phone? }
+rule r { when count(by: ad.phone, within: 24h) >= 5 score 10 }"#);
+    diag!(key_cannot_group, "E0215", r#"rule r { when count(by: prices(ad.body), within: 24h) >= 5 score 10 }"#);
+    diag!(window_not_literal, "E0216", r#"rule r { when count(by: ad.phone, within: 24) >= 5 score 10 }"#);
 
     // ------------------------------------------------ E03xx: patterns
 

@@ -113,18 +113,25 @@ pub const BUILTINS: &[Builtins] = &[
         doc: "the prices written in the text, with the duration they buy when given (`150/h`, `1h 200`, `30min=80`); `p.per_hour`, `p.coded` (roses, cadeaux)",
     },
     Builtins {
+        name: "fingerprint",
+        kind: BuiltinKind::Plain,
+        arity: 1..=1,
+        signature: "fingerprint(text) -> fingerprint",
+        doc: "a near-duplicate key: texts that differ in a few words (a name, a city, a price) match with high probability; use it as the key of count or distinct",
+    },
+    Builtins {
         name: "count",
         kind: BuiltinKind::Stream,
-        arity: 0..=usize::MAX,
+        arity: 0..=0,
         signature: "count(by: KEY, within: DURATION) -> number",
-        doc: "reserved: how many ads with the same key in the window",
+        doc: "how many ads with the same key were posted in the window ending at this ad (this ad included)",
     },
     Builtins {
         name: "distinct",
         kind: BuiltinKind::Stream,
-        arity: 0..=usize::MAX,
-        signature: "distinct(FIELD, by: KEY, within: DURATION) -> number",
-        doc: "reserved: how many distinct values in the window",
+        arity: 1..=1,
+        signature: "distinct(VALUE, by: KEY, within: DURATION) -> number",
+        doc: "how many distinct values among the ads with the same key in the window ending at this ad (this ad included)",
     },
 ];
 
@@ -244,6 +251,16 @@ impl Checker<'_> {
                         }
                     },
                     "exists" => (Type::Bool, Ir::Call(Builtin::Exists, irs)),
+                    "fingerprint" => match first.base() {
+                        Type::Text => (
+                            Type::Fingerprint.optional(),
+                            Ir::Call(Builtin::Fingerprint, irs),
+                        ),
+                        _ => {
+                            self.bad_argument(b, &args[0].value, &first, "a text");
+                            error
+                        }
+                    },
                     "phones" | "prices" => match first.base() {
                         Type::Text => {
                             let (which, elem) = if b.name == "phones" {

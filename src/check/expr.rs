@@ -669,16 +669,7 @@ impl Checker<'_> {
             return (Type::Error, Ir::Const(Value::Missing));
         };
         if builtin.kind == BuiltinKind::Stream {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::StreamAggregate,
-                    func.span,
-                    format!("`{}` is a stream aggregate, not available yet", func.text),
-                )
-                .label("reserved for stream indicators")
-                .help("stream aggregates (count, distinct) are planned; write this rule without them for now"),
-            );
-            return (Type::Error, Ir::Const(Value::Missing));
+            return self.aggregate(builtin, args, span);
         }
         if let Some(named) = args.iter().find_map(|a| a.name.as_ref()) {
             self.diags.push(

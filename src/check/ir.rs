@@ -30,6 +30,20 @@ pub struct CheckedPack {
     pub lets: Vec<Let>,
     pub rules: Vec<Rule>,
     pub tests: Vec<Test>,
+    /// Stream aggregates (`count`, `distinct`), each computed once per
+    /// record, in time order, before the rules run.
+    pub aggregates: Vec<Aggregate>,
+}
+
+/// `count(by: KEY, within: D)` or `distinct(VALUE, by: KEY, within: D)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    /// `None` for `count`; the counted expression for `distinct`.
+    pub distinct: Option<Ir>,
+    pub key: Ir,
+    /// The window, in seconds.
+    pub within: f64,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -208,6 +222,8 @@ pub enum Ir {
     },
     List(Vec<Ir>),
     Member(Box<Ir>, Member),
+    /// The value of a stream aggregate for the current record.
+    Aggregate(usize),
 }
 
 impl Ir {
@@ -223,7 +239,7 @@ impl Ir {
     pub fn walk(&self, f: &mut impl FnMut(&Ir)) {
         f(self);
         match self {
-            Ir::Const(_) | Ir::Field(_) | Ir::Let(_) | Ir::Local(_) => {}
+            Ir::Const(_) | Ir::Field(_) | Ir::Let(_) | Ir::Local(_) | Ir::Aggregate(_) => {}
             Ir::Not(a) | Ir::Member(a, _) => a.walk(f),
             Ir::And(a, b) | Ir::Or(a, b) | Ir::Cmp(_, a, b) | Ir::Arith(_, a, b) => {
                 a.walk(f);
@@ -250,6 +266,7 @@ pub enum Builtin {
     Max,
     Phones,
     Prices,
+    Fingerprint,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

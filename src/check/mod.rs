@@ -11,6 +11,7 @@
 //! file), then lexicons, patterns, lets (on demand, with cycle detection),
 //! rules, tests, and finally the lints that need the whole picture.
 
+mod aggregates;
 mod builtins;
 mod decls;
 mod expr;
@@ -152,6 +153,7 @@ impl<'a> Checker<'a> {
                 lets: Vec::new(),
                 rules: Vec::new(),
                 tests: Vec::new(),
+                aggregates: Vec::new(),
             },
             diags: Vec::new(),
             names: HashMap::new(),

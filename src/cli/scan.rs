@@ -5,11 +5,20 @@
 //! read = scanned + rejected. Blank lines are not records and are skipped.
 //! A failure to write the output (closed pipe, full disk) stops the scan
 //! with status 2: output is never silently truncated.
+//!
+//! When the pack has stream rules, records are scanned in time order:
+//! files are checked for order first and, when out of order, read through a
+//! sorted index of their lines (memory: a few bytes per line, never the
+//! records); standard input goes through a reorder buffer that accepts
+//! records up to `--max-delay` out of order and marks later ones `late`.
+//! Verdicts come out in the order records are scanned.
 
 use super::{pretty, render_options, ColorChoice};
-use crate::{Pack, Record, Scanner, Verdict};
+use crate::scan::pipeline::{order, Line, Outcome, Pipeline, BATCH};
+use crate::{Pack, Record, Verdict};
 use clap::{Args, ValueEnum};
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -24,6 +33,32 @@ pub struct ScanArgs {
     /// Also print the ads that were not flagged.
     #[arg(long)]
     pub all: bool,
+    /// Worker threads for decoding, matching and rules (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// On standard input, with stream rules: how far out of time order a
+    /// record may arrive and still be put in order (`30s`, `10min`, `1h`).
+    #[arg(long, default_value = "10min", value_parser = parse_duration)]
+    pub max_delay: i64,
+}
+
+fn parse_duration(s: &str) -> Result<i64, String> {
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: i64 = s[..digits]
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (write 30s, 10min, 1h, 1d)"))?;
+    let unit = match &s[digits..] {
+        "" | "s" => 1,
+        "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => {
+            return Err(format!(
+                "`{s}` is not a duration (write 30s, 10min, 1h, 1d)"
+            ))
+        }
+    };
+    Ok(n * unit)
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +74,15 @@ pub struct Counts {
     pub scanned: u64,
     pub rejected: u64,
     pub flagged: u64,
+    pub late: u64,
+    pub untimed: u64,
+}
+
+/// What stops a scan.
+#[derive(Debug)]
+pub enum Failure {
+    Input(String, io::Error),
+    Output(io::Error),
 }
 
 pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
@@ -57,73 +101,107 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
     } else {
         ScanFormat::Jsonl
     });
-    let mut out = BufWriter::new(stdout.lock());
-    let mut writer = VerdictWriter {
-        pack: &pack,
-        format,
-        all: args.all,
-        color: color.enabled(terminal),
-    };
-    let mut scanner = pack.scanner();
-    let mut counts = Counts::default();
-    let inputs = if args.inputs.is_empty() {
+    let inputs: Vec<PathBuf> = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         args.inputs.clone()
     };
-    for input in &inputs {
-        let name = if input.as_os_str() == "-" {
-            "<stdin>".to_string()
-        } else {
-            input.display().to_string()
-        };
-        let reader: Box<dyn Read> = if input.as_os_str() == "-" {
-            Box::new(io::stdin().lock())
-        } else {
-            match std::fs::File::open(input) {
-                Ok(f) => Box::new(f),
-                Err(e) => {
-                    eprintln!("error: cannot open {name}: {e}");
-                    return 2;
-                }
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                p.display().to_string()
             }
-        };
-        let result = scan_reader(
-            reader,
-            &name,
-            &mut scanner,
-            &mut counts,
-            &mut |record, verdict| writer.write(&mut out, record, verdict),
-        );
-        if let Err(e) = result {
-            return report_failure(e, &counts);
+        })
+        .collect();
+    // Open every file first: a missing input is a usage error, before any
+    // output.
+    for (path, name) in inputs.iter().zip(&names) {
+        if path.as_os_str() != "-" {
+            if let Err(e) = File::open(path) {
+                eprintln!("error: cannot open {name}: {e}");
+                return 2;
+            }
         }
     }
-    if let Err(e) = out.flush() {
-        return report_failure(Failure::Output(e), &counts);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let all = args.all;
+    let paint = color.enabled(terminal);
+    let render = move |pack: &Pack, record: &Record, verdict: &Verdict| -> Option<Vec<u8>> {
+        if !verdict.flagged && !all {
+            return None;
+        }
+        Some(match format {
+            ScanFormat::Jsonl => {
+                let mut bytes = serde_json::to_vec(verdict).unwrap_or_default();
+                bytes.push(b'\n');
+                bytes
+            }
+            ScanFormat::Pretty => pretty::verdict(pack, record, verdict, paint).into_bytes(),
+        })
+    };
+    let mut pipeline = Pipeline::new(&pack, threads, render);
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut counts = Counts::default();
+    let stream_rules = pack.scanner().has_stream_rules();
+    let time_field = pack
+        .checked()
+        .schema
+        .time_field
+        .map(|i| pack.checked().schema.fields[i].name.clone());
+
+    let mut emit = |line: &Line, outcome: Outcome<Option<Vec<u8>>>| -> Result<(), Failure> {
+        counts.read += 1;
+        match outcome {
+            Outcome::Rejected(reason) => {
+                counts.rejected += 1;
+                eprintln!("{}:{}: {reason}", names[line.input], line.number);
+            }
+            Outcome::Scanned(verdict, bytes) => {
+                counts.scanned += 1;
+                counts.flagged += u64::from(verdict.flagged);
+                counts.late += u64::from(verdict.late);
+                counts.untimed += u64::from(verdict.untimed);
+                if let Some(bytes) = bytes {
+                    out.write_all(&bytes).map_err(Failure::Output)?;
+                }
+            }
+        }
+        Ok(())
+    };
+    let mut process = |batch: &[Line]| pipeline.run_batch(batch, &mut emit);
+
+    let result = match (&time_field, stream_rules) {
+        (Some(field), true) if inputs.iter().all(|p| p.as_os_str() != "-") => {
+            scan_files_in_time_order(&inputs, &names, field, &mut process)
+        }
+        (Some(field), true) => {
+            scan_with_reorder(&inputs, &names, field, args.max_delay, &mut process)
+        }
+        _ => scan_in_input_order(&inputs, &names, &mut process),
+    };
+    drop(process);
+    let result = result.and_then(|()| out.flush().map_err(Failure::Output));
+    if let Err(failure) = result {
+        match failure {
+            Failure::Input(name, e) => eprintln!("error: cannot read {name}: {e}"),
+            Failure::Output(e) => {
+                eprintln!("error: cannot write the verdicts: {e}; the scan stopped")
+            }
+        }
+        summary(&counts, stream_rules);
+        return 2;
     }
-    summary(&counts);
+    summary(&counts, stream_rules);
     u8::from(counts.rejected > 0)
 }
 
-/// What stops a scan.
-#[derive(Debug)]
-pub enum Failure {
-    Input(String, io::Error),
-    Output(io::Error),
-}
-
-fn report_failure(failure: Failure, counts: &Counts) -> u8 {
-    match failure {
-        Failure::Input(name, e) => eprintln!("error: cannot read {name}: {e}"),
-        Failure::Output(e) => eprintln!("error: cannot write the verdicts: {e}; the scan stopped"),
-    }
-    summary(counts);
-    2
-}
-
-fn summary(c: &Counts) {
-    eprintln!(
+fn summary(c: &Counts, stream_rules: bool) {
+    let mut line = format!(
         "{} record{} read: {} scanned, {} rejected; {} flagged",
         c.read,
         if c.read == 1 { "" } else { "s" },
@@ -131,95 +209,206 @@ fn summary(c: &Counts) {
         c.rejected,
         c.flagged
     );
+    if stream_rules && (c.late > 0 || c.untimed > 0) {
+        line.push_str(&format!(
+            "; {} late, {} without a time (stream rules could not judge them)",
+            c.late, c.untimed
+        ));
+    }
+    eprintln!("{line}");
 }
 
-/// Scans one input, line by line. Each rejected line is reported on stderr
-/// with its file and line number.
-pub fn scan_reader(
+type Process<'a> = dyn FnMut(&[Line]) -> Result<(), Failure> + 'a;
+
+fn open(path: &PathBuf) -> io::Result<Box<dyn Read>> {
+    if path.as_os_str() == "-" {
+        Ok(Box::new(io::stdin().lock()))
+    } else {
+        Ok(Box::new(File::open(path)?))
+    }
+}
+
+/// Reads the lines of one input, calling `each` with every non-blank line.
+fn for_each_line(
     reader: impl Read,
     name: &str,
-    scanner: &mut Scanner,
-    counts: &mut Counts,
-    emit: &mut dyn FnMut(&Record, &Verdict) -> io::Result<()>,
+    input: usize,
+    each: &mut dyn FnMut(Line) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let mut line = Vec::new();
     let mut number = 0u64;
     loop {
-        line.clear();
+        let mut bytes = Vec::new();
         let n = reader
-            .read_until(b'\n', &mut line)
+            .read_until(b'\n', &mut bytes)
             .map_err(|e| Failure::Input(name.to_string(), e))?;
         if n == 0 {
             return Ok(());
         }
         number += 1;
-        let bytes = trim_line(&line);
+        trim_line(&mut bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        counts.read += 1;
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                counts.rejected += 1;
-                eprintln!(
-                    "{name}:{number}: invalid UTF-8 at byte {} of the line",
-                    e.valid_up_to() + 1
-                );
+        each(Line {
+            input,
+            number,
+            bytes,
+        })?;
+    }
+}
+
+fn trim_line(line: &mut Vec<u8>) {
+    while matches!(line.last(), Some(b'\n' | b'\r')) {
+        line.pop();
+    }
+}
+
+/// No stream rules: every input in turn, in batches.
+fn scan_in_input_order(
+    inputs: &[PathBuf],
+    names: &[String],
+    process: &mut Process,
+) -> Result<(), Failure> {
+    let mut batch = Vec::with_capacity(BATCH);
+    for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
+        let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
+        for_each_line(reader, name, i, &mut |line| {
+            batch.push(line);
+            if batch.len() == BATCH {
+                process(&batch)?;
+                batch.clear();
+            }
+            Ok(())
+        })?;
+    }
+    process(&batch)
+}
+
+/// Stream rules, standard input: a reorder buffer of `max_delay`.
+fn scan_with_reorder(
+    inputs: &[PathBuf],
+    names: &[String],
+    field: &str,
+    max_delay: i64,
+    process: &mut Process,
+) -> Result<(), Failure> {
+    let mut reorder = order::Reorder::new(max_delay);
+    let mut ready = Vec::with_capacity(BATCH);
+    for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
+        let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
+        for_each_line(reader, name, i, &mut |line| {
+            let time = order::quick_time(&line.bytes, field);
+            reorder.push(time, line, &mut ready);
+            if ready.len() >= BATCH {
+                process(&ready)?;
+                ready.clear();
+            }
+            Ok(())
+        })?;
+    }
+    reorder.finish(&mut ready);
+    for chunk in ready.chunks(BATCH) {
+        process(chunk)?;
+    }
+    Ok(())
+}
+
+/// One line's place in a file, for reading the files in time order.
+struct Place {
+    time: Option<i64>,
+    input: usize,
+    number: u64,
+    offset: u64,
+    len: usize,
+}
+
+/// Stream rules, files: a first pass reads each line's time only. A single
+/// file already in order is then read again as a stream; otherwise lines
+/// are read in the order of a sorted index of their places.
+fn scan_files_in_time_order(
+    inputs: &[PathBuf],
+    names: &[String],
+    field: &str,
+    process: &mut Process,
+) -> Result<(), Failure> {
+    let mut places: Vec<Place> = Vec::new();
+    let mut sorted = true;
+    let mut last: Option<i64> = None;
+    for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
+        let file = File::open(path).map_err(|e| Failure::Input(name.clone(), e))?;
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut offset = 0u64;
+        let mut number = 0u64;
+        let mut bytes = Vec::new();
+        loop {
+            bytes.clear();
+            let n = reader
+                .read_until(b'\n', &mut bytes)
+                .map_err(|e| Failure::Input(name.clone(), e))?;
+            if n == 0 {
+                break;
+            }
+            number += 1;
+            let start = offset;
+            offset += n as u64;
+            trim_line(&mut bytes);
+            if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            let time = order::quick_time(&bytes, field);
+            if let (Some(t), Some(l)) = (time, last) {
+                sorted &= t >= l;
+            }
+            last = time.or(last);
+            places.push(Place {
+                time,
+                input: i,
+                number,
+                offset: start,
+                len: bytes.len(),
+            });
+        }
+    }
+    if sorted && inputs.len() == 1 {
+        drop(places);
+        return scan_in_input_order(inputs, names, process);
+    }
+    // Sort the places (stably; a line without a time keeps the time of the
+    // line before it in its file, so it stays where it was).
+    let mut keyed: Vec<(i64, usize)> = Vec::with_capacity(places.len());
+    let mut previous: Option<(usize, i64)> = None;
+    for (k, p) in places.iter().enumerate() {
+        let t = match (p.time, previous) {
+            (Some(t), _) => t,
+            (None, Some((input, t))) if input == p.input => t,
+            (None, _) => i64::MIN,
         };
-        match scanner.decode(text) {
-            Ok(record) => {
-                counts.scanned += 1;
-                let verdict = scanner.scan(&record);
-                if verdict.flagged {
-                    counts.flagged += 1;
-                }
-                emit(&record, &verdict).map_err(Failure::Output)?;
-            }
-            Err(e) => {
-                counts.rejected += 1;
-                eprintln!("{name}:{number}: {e}");
-            }
+        previous = Some((p.input, t));
+        keyed.push((t, k));
+    }
+    keyed.sort();
+    let mut files: Vec<File> = Vec::with_capacity(inputs.len());
+    for (path, name) in inputs.iter().zip(names) {
+        files.push(File::open(path).map_err(|e| Failure::Input(name.clone(), e))?);
+    }
+    let mut batch = Vec::with_capacity(BATCH);
+    for (_, k) in keyed {
+        let p = &places[k];
+        let file = &mut files[p.input];
+        let mut bytes = vec![0u8; p.len];
+        file.seek(SeekFrom::Start(p.offset))
+            .and_then(|_| file.read_exact(&mut bytes))
+            .map_err(|e| Failure::Input(names[p.input].clone(), e))?;
+        batch.push(Line {
+            input: p.input,
+            number: p.number,
+            bytes,
+        });
+        if batch.len() == BATCH {
+            process(&batch)?;
+            batch.clear();
         }
     }
-}
-
-fn trim_line(line: &[u8]) -> &[u8] {
-    let mut end = line.len();
-    while end > 0 && matches!(line[end - 1], b'\n' | b'\r') {
-        end -= 1;
-    }
-    &line[..end]
-}
-
-struct VerdictWriter<'p> {
-    pack: &'p Pack,
-    format: ScanFormat,
-    all: bool,
-    color: bool,
-}
-
-impl VerdictWriter<'_> {
-    fn write(
-        &mut self,
-        out: &mut impl Write,
-        record: &Record,
-        verdict: &Verdict,
-    ) -> io::Result<()> {
-        if !verdict.flagged && !self.all {
-            return Ok(());
-        }
-        match self.format {
-            ScanFormat::Jsonl => {
-                serde_json::to_writer(&mut *out, verdict).map_err(io::Error::other)?;
-                out.write_all(b"\n")
-            }
-            ScanFormat::Pretty => {
-                out.write_all(pretty::verdict(self.pack, record, verdict, self.color).as_bytes())
-            }
-        }
-    }
+    process(&batch)
 }

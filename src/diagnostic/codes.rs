@@ -255,10 +255,41 @@ aggregates. Built-ins take their arguments in order.";
 "Rules cannot be referred to in expressions; put the shared condition in
 a `let` and use it in both rules.";
 
-    StreamAggregate = "E0213", "stream aggregates are not available yet",
-"`count(by: ..., within: ...)` and `distinct(...)` need the stream engine
-(ads in posted_at order, with windows). The words are reserved; write the
-rule without them for now.";
+    StreamAggregate = "E0213", "stream aggregate written wrong",
+"The stream aggregates take named arguments:
+
+    count(by: KEY, within: DURATION)
+    distinct(VALUE, by: KEY, within: DURATION)
+
+`by` is what groups the ads (a field, a phone, `fingerprint(texte)`, or
+several keys in a list: `[ad.phone, ad.city]`); `within` is the window
+ending at the current ad. `count` counts the ads of the group in the
+window, the current ad included; `distinct` counts the different VALUEs
+among them.
+
+    count(by: ad.phone, within: 24h) >= 5
+    distinct(ad.city, by: ad.phone, within: 14d) >= 3";
+
+    WindowWithoutTime = "E0214", "window without a time field",
+"A window (`within: 24h`) is measured on the stream's clock: the schema's
+time field (`posted_at: time`, or the first field of type time). This
+pack's schema has none; declare one:
+
+    schema ad {
+      ...
+      posted_at: time?
+    }";
+
+    UncomparableKey = "E0215", "this value cannot group ads",
+"The key of `count`/`distinct` (and the value of `distinct`) must be
+something two ads can share: text, phone, number, bool, money, time, a
+fingerprint, or a list of these (several keys at once). A price, a record
+or a value that depends on `x => ...` cannot be one.";
+
+    WindowNotLiteral = "E0216", "window is not a duration literal",
+"`within:` takes a duration written in the rule (`30min`, `24h`, `14d`,
+`2w`): the window decides how much of the stream is kept in memory, so it
+must be known before the scan starts.";
 
     RegexSyntax = "E0301", "invalid regular expression",
 "The pattern does not compile. Vigie uses the regex crate's dialect

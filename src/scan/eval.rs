@@ -4,6 +4,7 @@
 //! condition it belongs to turns out false (see [`Eval::cond`]): a rule's
 //! evidence is exactly the hits that made its condition true.
 
+use super::stream::AggregateValue;
 use super::verdict::Evidence;
 use crate::check::{Atom, Builtin, Ir, Member};
 use crate::compile::{Compiled, Hit, MatchBuffers};
@@ -23,9 +24,13 @@ pub struct Eval<'a> {
     pub source_hits: &'a [Vec<Hit>],
     pub bufs: &'a mut MatchBuffers,
     /// Lets already evaluated for this record, with their evidence.
-    pub lets: Vec<Option<(Value, Vec<Evidence>)>>,
+    pub lets: Vec<Option<(Value, Vec<Evidence>, Vec<String>)>>,
     pub locals: Vec<Value>,
     pub evidence: Vec<Evidence>,
+    /// Values of the pack's stream aggregates for this record.
+    pub aggregates: &'a [AggregateValue],
+    /// Ids of other ads behind the stream aggregates used so far.
+    pub related: Vec<String>,
 }
 
 impl<'a> Eval<'a> {
@@ -45,15 +50,27 @@ impl<'a> Eval<'a> {
             lets: vec![None; compiled.pack.lets.len()],
             locals: Vec::new(),
             evidence: Vec::new(),
+            aggregates: &[],
+            related: Vec::new(),
         }
+    }
+
+    /// Where the evidence stands, to forget what comes after.
+    fn mark(&self) -> (usize, usize) {
+        (self.evidence.len(), self.related.len())
+    }
+
+    fn reset(&mut self, mark: (usize, usize)) {
+        self.evidence.truncate(mark.0);
+        self.related.truncate(mark.1);
     }
 
     /// Evaluates a condition; when false, forgets the evidence it pushed.
     pub fn cond(&mut self, ir: &Ir) -> bool {
-        let mark = self.evidence.len();
+        let mark = self.mark();
         let result = self.value(ir).as_bool();
         if !result {
-            self.evidence.truncate(mark);
+            self.reset(mark);
         }
         result
     }
@@ -65,11 +82,22 @@ impl<'a> Eval<'a> {
             Ir::Let(i) => self.let_value(*i),
             Ir::Local(depth) => self.locals.get(*depth).cloned().unwrap_or(Value::Missing),
             Ir::Not(a) => {
-                let mark = self.evidence.len();
+                let mark = self.mark();
                 let inner = self.cond(a);
-                self.evidence.truncate(mark);
+                self.reset(mark);
                 Value::Bool(!inner)
             }
+            Ir::Aggregate(i) => match self.aggregates.get(*i) {
+                Some(a) => {
+                    for id in &a.related {
+                        if !self.related.iter().any(|r| **r == **id) {
+                            self.related.push(id.to_string());
+                        }
+                    }
+                    a.value.clone()
+                }
+                None => Value::Missing,
+            },
             Ir::And(a, b) => Value::Bool(self.cond(a) && self.cond(b)),
             Ir::Or(a, b) => Value::Bool(self.cond(a) || self.cond(b)),
             Ir::Cmp(op, a, b) => {
@@ -132,15 +160,20 @@ impl<'a> Eval<'a> {
     }
 
     fn let_value(&mut self, i: usize) -> Value {
-        if let Some((value, evidence)) = &self.lets[i] {
+        if let Some((value, evidence, related)) = &self.lets[i] {
             let value = value.clone();
             self.evidence.extend(evidence.iter().cloned());
+            self.related.extend(related.iter().cloned());
             return value;
         }
         let compiled = self.compiled;
-        let mark = self.evidence.len();
+        let (ev, rel) = self.mark();
         let value = self.value(&compiled.pack.lets[i].value);
-        self.lets[i] = Some((value.clone(), self.evidence[mark..].to_vec()));
+        self.lets[i] = Some((
+            value.clone(),
+            self.evidence[ev..].to_vec(),
+            self.related[rel..].to_vec(),
+        ));
         value
     }
 
@@ -255,6 +288,11 @@ impl<'a> Eval<'a> {
     fn call(&mut self, builtin: Builtin, args: &[Ir]) -> Value {
         match builtin {
             Builtin::Exists => Value::Bool(!self.value(&args[0]).is_missing()),
+            Builtin::Fingerprint => match self.value(&args[0]) {
+                Value::Text(t) => crate::text::fingerprint::fingerprint(&t.text)
+                    .map_or(Value::Missing, |bands| Value::Fingerprint(Arc::new(bands))),
+                _ => Value::Missing,
+            },
             Builtin::Phones => match self.value(&args[0]) {
                 Value::Text(t) => Value::List(
                     crate::text::extract_phones(&t.text)

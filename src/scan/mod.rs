@@ -12,12 +12,15 @@
 //! 3. adds up the scores of the rules that fired.
 
 pub mod eval;
+pub mod pipeline;
 pub mod record;
+pub mod stream;
 pub mod time;
 pub mod verdict;
 pub mod why;
 
 pub use record::{decode, Record, RecordError};
+pub use stream::{AggregateInput, AggregateValue, Stream};
 pub use verdict::{Evidence, FiredRule, Verdict};
 pub use why::WhyLine;
 
@@ -26,26 +29,47 @@ use crate::value::Value;
 use eval::Eval;
 use std::sync::Arc;
 
+/// What can be known of a record without the stream: the text of every
+/// source, its hits, and the keys of the stream aggregates. Computing it is
+/// the expensive, stateless part of a scan, so it can run on any thread;
+/// see [`Scanner::prepare`] and [`Scanner::judge`].
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    source_texts: Vec<Value>,
+    source_hits: Vec<Vec<Hit>>,
+    atom_hit: Vec<bool>,
+    /// The keys (and `distinct` values) of the pack's aggregates.
+    pub inputs: Vec<AggregateInput>,
+    /// The record's time (the schema's time field), if it has one.
+    pub time: Option<i64>,
+    /// The record's id.
+    pub id: String,
+}
+
 /// Scans records with one pack. Cheap to create; keeps buffers between
-/// records, so reuse one per thread.
+/// records, so reuse one per thread. It also holds the stream state of the
+/// pack's aggregates: feed it records in time order (`vigie scan` does).
 pub struct Scanner {
     compiled: Arc<Compiled>,
     bufs: MatchBuffers,
     source_texts: Vec<Value>,
     source_hits: Vec<Vec<Hit>>,
     atom_hit: Vec<bool>,
+    stream: Stream,
 }
 
 impl Scanner {
     pub fn new(compiled: Arc<Compiled>) -> Scanner {
         let sources = compiled.pack.sources.len();
         let atoms = compiled.pack.atoms.len();
+        let stream = Stream::new(&compiled.pack);
         Scanner {
             compiled,
             bufs: MatchBuffers::default(),
             source_texts: Vec::with_capacity(sources),
             source_hits: vec![Vec::new(); sources],
             atom_hit: vec![false; atoms],
+            stream,
         }
     }
 
@@ -54,14 +78,45 @@ impl Scanner {
         record::decode(&self.compiled.pack.schema, line)
     }
 
-    /// Scores one record.
+    /// True when the pack has stream rules (`count`, `distinct`).
+    pub fn has_stream_rules(&self) -> bool {
+        !self.compiled.pack.aggregates.is_empty()
+    }
+
+    /// The time of a record (the schema's time field).
+    pub fn time_of(&self, record: &Record) -> Option<i64> {
+        let field = self.compiled.pack.schema.time_field?;
+        match record.values.get(field) {
+            Some(Value::Time(t)) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// Entries held in the stream windows (memory grows with this).
+    pub fn stream_entries(&self) -> usize {
+        self.stream.entries()
+    }
+
+    /// Scores one record. Records must come in time order for the stream
+    /// rules; one older than a record already scanned is marked `late`.
     pub fn scan(&mut self, record: &Record) -> Verdict {
+        let prepared = self.prepare(record);
+        let (aggregates, late) = if self.has_stream_rules() {
+            self.stream
+                .observe(prepared.time, &prepared.id, &prepared.inputs)
+        } else {
+            (Vec::new(), false)
+        };
+        self.judge(record, &prepared, &aggregates, late)
+    }
+
+    /// The stateless part of a scan (see [`Prepared`]).
+    pub fn prepare(&mut self, record: &Record) -> Prepared {
         let compiled = Arc::clone(&self.compiled);
         let pack = &compiled.pack;
         self.match_sources(record);
-        let mut score = 0.0;
-        let mut fired = Vec::new();
-        {
+        let mut inputs = Vec::with_capacity(pack.aggregates.len());
+        if !pack.aggregates.is_empty() {
             let mut eval = Eval::new(
                 &compiled,
                 record,
@@ -69,13 +124,58 @@ impl Scanner {
                 &self.source_hits,
                 &mut self.bufs,
             );
+            for a in &pack.aggregates {
+                let key = eval.value(&a.key);
+                let value = a
+                    .distinct
+                    .as_ref()
+                    .map_or(Value::Missing, |d| eval.value(d));
+                inputs.push(AggregateInput { key, value });
+            }
+        }
+        Prepared {
+            source_texts: std::mem::take(&mut self.source_texts),
+            source_hits: std::mem::replace(
+                &mut self.source_hits,
+                vec![Vec::new(); pack.sources.len()],
+            ),
+            atom_hit: self.atom_hit.clone(),
+            inputs,
+            time: self.time_of(record),
+            id: record_id(pack, record),
+        }
+    }
+
+    /// The rules' verdict on a prepared record, given its aggregate values
+    /// (from a [`Stream`], in time order).
+    pub fn judge(
+        &mut self,
+        record: &Record,
+        prepared: &Prepared,
+        aggregates: &[AggregateValue],
+        late: bool,
+    ) -> Verdict {
+        let compiled = Arc::clone(&self.compiled);
+        let pack = &compiled.pack;
+        let mut score = 0.0;
+        let mut fired = Vec::new();
+        {
+            let mut eval = Eval::new(
+                &compiled,
+                record,
+                &prepared.source_texts,
+                &prepared.source_hits,
+                &mut self.bufs,
+            );
+            eval.aggregates = aggregates;
             for rule in &pack.rules {
                 if let Some(required) = &rule.required {
-                    if !required.iter().any(|&a| self.atom_hit[a]) {
+                    if !required.iter().any(|&a| prepared.atom_hit[a]) {
                         continue;
                     }
                 }
                 eval.evidence.clear();
+                eval.related.clear();
                 if eval.cond(&rule.when) {
                     score += rule.score;
                     fired.push(FiredRule {
@@ -83,21 +183,25 @@ impl Scanner {
                         score: rule.score,
                         level: rule.level,
                         evidence: std::mem::take(&mut eval.evidence),
+                        related: std::mem::take(&mut eval.related),
                     });
                 }
             }
         }
         Verdict {
-            id: record_id(pack, record),
+            id: prepared.id.clone(),
             score,
             flagged: score >= pack.meta.threshold,
             rules: fired,
+            late,
+            untimed: !pack.aggregates.is_empty() && prepared.time.is_none(),
         }
     }
 
     /// Evaluates one checked expression on `record` (the REPL's `ad.body has
     /// x`), with the evidence it found. The expression must come from this
-    /// scanner's pack (see [`crate::analyze_expr`]).
+    /// scanner's pack (see [`crate::analyze_expr`]). Stream aggregates have
+    /// no value here: an expression alone is not part of a stream.
     pub fn eval(&mut self, record: &Record, ir: &crate::check::Ir) -> (Value, Vec<Evidence>) {
         let compiled = Arc::clone(&self.compiled);
         self.match_sources(record);
@@ -118,6 +222,7 @@ impl Scanner {
         let pack = &compiled.pack;
         self.atom_hit.iter_mut().for_each(|h| *h = false);
         self.source_texts.clear();
+        self.source_hits.resize_with(pack.sources.len(), Vec::new);
         // Sources are evaluated like any expression (they may be lets or
         // concatenations), without evidence.
         let empty_hits: Vec<Vec<Hit>> = Vec::new();

@@ -135,7 +135,9 @@ fn literal_json(value: &RecordValue) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
         RecordValue::Text(s) => J::String(s.clone()),
-        RecordValue::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => J::Number((*n as i64).into()),
+        RecordValue::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+            J::Number((*n as i64).into())
+        }
         RecordValue::Number(n) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
         RecordValue::Quantity(n, unit) => {
             if let Some(code) = crate::syntax::currency_unit(unit) {

@@ -17,6 +17,19 @@ pub struct Verdict {
     pub flagged: bool,
     /// The rules that fired, in pack order.
     pub rules: Vec<FiredRule>,
+    /// The ad came after a later one on standard input, beyond
+    /// `--max-delay`: its stream rules saw the ads already read, and it does
+    /// not count for the ads after it.
+    #[serde(skip_serializing_if = "is_false")]
+    pub late: bool,
+    /// The pack has stream rules and the ad has no time: only the other
+    /// rules could judge it.
+    #[serde(skip_serializing_if = "is_false")]
+    pub untimed: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +39,10 @@ pub struct FiredRule {
     pub score: f64,
     pub level: Level,
     pub evidence: Vec<Evidence>,
+    /// For stream rules: the ids of the other ads that made the count,
+    /// most recent first (at most five per aggregate).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
 }
 
 /// A piece of evidence: a span of a field of the original record.

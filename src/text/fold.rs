@@ -16,13 +16,20 @@
 //!
 //! `map[i]` is the offset in the original of the character that produced
 //! folded byte `i`. A hit on folded bytes `s..e` is reported as original
-//! bytes `map[s] .. end of the character at map[e-1]`, so evidence is always
-//! a span of what the author wrote, on character boundaries.
+//! bytes `map[s] .. end of the character at map[e-1]` (and of the marks
+//! that follow it), so evidence is always a span of what the author wrote,
+//! on character boundaries.
 //!
-//! Whatever the profile, three things are always done, because no analyst
+//! Whatever the profile, four things are always done, because no analyst
 //! wants them to matter: typographic apostrophes become `'`, every run of
 //! white space (including the no-break spaces of French typography) becomes
-//! one space, and zero-width characters disappear.
+//! one space, zero-width characters disappear, and compatibility forms are
+//! unified (NFKC: full-width `ＭＡＳＳＡＧＥ ０６` is `MASSAGE 06`).
+//!
+//! Folding runs in two stages: characters first (the above, `case`,
+//! `accents`, keycaps), then, for `leet`, `spacing` and `emoji`, tokens of
+//! the first stage's output. Folding is idempotent: folding folded text
+//! changes nothing (`tests/properties.rs` checks it for every profile).
 
 use super::emoji::emoji_word;
 use super::tokens::{tokenize_into, Token, TokenKind};
@@ -99,74 +106,160 @@ pub struct Folded {
     /// `map[i]`: offset in the original of the character that produced
     /// byte `i` of `text`.
     pub map: Vec<u32>,
-    /// Scratch space for the token path.
+    /// Scratch space for the token stage.
+    scratch: Scratch,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// The character stage's output, when a token stage follows.
+    text: String,
+    map: Vec<u32>,
+    buffers: Buffers,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Buffers {
     tokens: Vec<Token>,
+    /// Separators that `spacing` drops.
     drop: Vec<bool>,
-    last_space: bool,
+    /// Spaces that were two or more in the original.
+    wide: Vec<bool>,
 }
 
 impl Folded {
     pub fn clear(&mut self) {
         self.text.clear();
         self.map.clear();
-        self.last_space = false;
     }
 
     /// The original byte range of folded range `start..end` (non-empty).
+    /// The range is widened over the marks that follow its last character
+    /// in the original (accents folded away, the `U+FE0F U+20E3` of a
+    /// keycap), so evidence underlines whole characters as the reader sees
+    /// them.
     pub fn original_range(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
         let s = self.map[start] as usize;
         let last = self.map[end - 1] as usize;
-        let last_len = original[last..].chars().next().map_or(0, char::len_utf8);
-        (s, last + last_len)
+        let mut e = last + original[last..].chars().next().map_or(0, char::len_utf8);
+        for c in original[e..].chars() {
+            if !is_combining_mark(c) {
+                break;
+            }
+            e += c.len_utf8();
+        }
+        (s, e)
     }
+}
 
+/// Where folded characters go: a text and its map.
+struct Sink<'a> {
+    text: &'a mut String,
+    map: &'a mut Vec<u32>,
+}
+
+impl Sink<'_> {
     fn push(&mut self, c: char, at: u32) {
         self.text.push(c);
         for _ in 0..c.len_utf8() {
             self.map.push(at);
         }
-        self.last_space = false;
     }
 
-    fn push_space(&mut self, at: u32) {
-        if !self.last_space {
+    /// One space, never two in a row.
+    fn space(&mut self, at: u32) {
+        if !self.text.ends_with(' ') {
             self.text.push(' ');
             self.map.push(at);
-            self.last_space = true;
+        }
+    }
+
+    /// What every stage emits: white space becomes one space, invisible
+    /// characters vanish, apostrophes become `'`.
+    fn emit(&mut self, c: char, at: u32) {
+        if c.is_whitespace() {
+            self.space(at);
+        } else if is_apostrophe(c) {
+            self.push('\'', at);
+        } else if !is_invisible(c) {
+            self.push(c, at);
         }
     }
 }
 
 /// Folds `original` with `profile` into `out` (cleared first).
+///
+/// Two stages. The *character* stage does what needs no context: white
+/// space, invisible characters, apostrophes, NFKC, `case`, `accents` (and,
+/// with `emoji`, keycaps to digits). When `leet`, `spacing` or `emoji` are
+/// on, the *token* stage then tokenizes that output and works on words and
+/// emoji. Because the token stage sees text the character stage already
+/// normalised, it cuts the same tokens when it is given its own output:
+/// folding is idempotent.
 pub fn fold_into(original: &str, profile: FoldProfile, out: &mut Folded) {
     out.clear();
-    out.text.reserve(original.len());
-    out.map.reserve(original.len());
-    if profile.needs_tokens() {
-        fold_tokens(original, profile, out);
+    if !profile.needs_tokens() {
+        out.text.reserve(original.len());
+        out.map.reserve(original.len());
+        let mut sink = Sink {
+            text: &mut out.text,
+            map: &mut out.map,
+        };
+        fold_chars(original, profile, &mut sink);
         return;
     }
+    let scratch = &mut out.scratch;
+    scratch.text.clear();
+    scratch.map.clear();
+    let mut stage = Sink {
+        text: &mut scratch.text,
+        map: &mut scratch.map,
+    };
+    fold_chars(original, profile, &mut stage);
+    out.text.reserve(scratch.text.len());
+    out.map.reserve(scratch.text.len());
+    let mut sink = Sink {
+        text: &mut out.text,
+        map: &mut out.map,
+    };
+    fold_tokens(
+        original,
+        &scratch.text,
+        &scratch.map,
+        profile,
+        &mut scratch.buffers,
+        &mut sink,
+    );
+}
+
+/// The character stage.
+fn fold_chars(original: &str, profile: FoldProfile, out: &mut Sink) {
+    // With `emoji`, a keycap (`6️⃣`: digit, U+FE0F, U+20E3) is its digit:
+    // the two marks go, wherever they are (so no mark left over can make a
+    // new keycap when the output is folded again).
+    let keycaps = profile.contains(FoldProfile::EMOJI);
     for (offset, c) in original.char_indices() {
-        fold_char(c, offset as u32, profile, false, out);
+        if keycaps && matches!(c, '\u{fe0f}' | '\u{20e3}') {
+            continue;
+        }
+        fold_char(c, offset as u32, profile, out);
     }
 }
 
 /// Folds one character (what every profile does to characters alone).
-/// `leet` applies the look-alike map to what comes out.
-fn fold_char(c: char, at: u32, profile: FoldProfile, leet: bool, out: &mut Folded) {
+fn fold_char(c: char, at: u32, profile: FoldProfile, out: &mut Sink) {
     let case = profile.contains(FoldProfile::CASE);
     let accents = profile.contains(FoldProfile::ACCENTS);
     if c.is_ascii() {
-        if c.is_ascii_whitespace() {
-            out.push_space(at);
-            return;
+        if c.is_whitespace() {
+            out.space(at);
+        } else {
+            out.push(if case { c.to_ascii_lowercase() } else { c }, at);
         }
-        let c = if case { c.to_ascii_lowercase() } else { c };
-        out.push(if leet { leet_char(c) } else { c }, at);
         return;
     }
     if c.is_whitespace() {
-        out.push_space(at);
+        out.space(at);
         return;
     }
     if is_invisible(c) {
@@ -176,12 +269,11 @@ fn fold_char(c: char, at: u32, profile: FoldProfile, leet: bool, out: &mut Folde
         out.push('\'', at);
         return;
     }
-    let emit = |ch: char, out: &mut Folded| out.push(if leet { leet_char(ch) } else { ch }, at);
     // Latin letters, the common case in French ads: a table.
     if case && accents {
         if let Some(folded) = latin_table(c) {
             for ch in folded.chars() {
-                emit(ch, out);
+                out.emit(ch, at);
             }
             return;
         }
@@ -198,7 +290,7 @@ fn fold_char(c: char, at: u32, profile: FoldProfile, leet: bool, out: &mut Folde
     for &ch in &lowered[..count] {
         if accents {
             if let Some(s) = latin_special(ch) {
-                s.chars().for_each(|b| emit(b, out));
+                s.chars().for_each(|b| out.emit(b, at));
                 continue;
             }
             // Compatibility decomposition (full-width letters and digits,
@@ -206,14 +298,14 @@ fn fold_char(c: char, at: u32, profile: FoldProfile, leet: bool, out: &mut Folde
             decompose_compatible(ch, |d| {
                 if !is_combining_mark(d) {
                     let d = if case { lower_one(d) } else { d };
-                    emit(d, out);
+                    out.emit(d, at);
                 }
             });
         } else {
             // NFKC keeps accents but still unifies compatibility forms.
             for d in std::iter::once(ch).nfkc() {
                 let d = if case { lower_one(d) } else { d };
-                emit(d, out);
+                out.emit(d, at);
             }
         }
     }
@@ -223,85 +315,115 @@ fn lower_one(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
 }
 
-/// The token path: leet, spacing and emoji need to see words.
-fn fold_tokens(original: &str, profile: FoldProfile, out: &mut Folded) {
-    let mut tokens = std::mem::take(&mut out.tokens);
-    let mut drop = std::mem::take(&mut out.drop);
-    tokenize_into(original, &mut tokens);
+/// The token stage: leet, spacing and emoji need to see words. `text` is
+/// the character stage's output and `map` its map to `original`.
+fn fold_tokens(
+    original: &str,
+    text: &str,
+    map: &[u32],
+    profile: FoldProfile,
+    scratch: &mut Buffers,
+    out: &mut Sink,
+) {
+    let Buffers { tokens, drop, wide } = scratch;
+    tokenize_into(text, tokens);
     drop.clear();
     drop.resize(tokens.len(), false);
-    if profile.contains(FoldProfile::SPACING) {
-        mark_spaced_letters(original, &tokens, &mut drop);
+    let spacing = profile.contains(FoldProfile::SPACING);
+    // Under `spacing`, whether each space was two or more in the original
+    // (the character stage made it one).
+    wide.clear();
+    if spacing {
+        wide.extend(tokens.iter().map(|t| {
+            t.kind == TokenKind::Space && {
+                let mut ws = original[map[t.start] as usize..].chars();
+                ws.next().is_some_and(char::is_whitespace)
+                    && ws.next().is_some_and(char::is_whitespace)
+            }
+        }));
+        mark_spaced_letters(text, tokens, wide, drop);
     }
+    // A letter left alone (not joined into a word).
+    let lone = |i: usize| {
+        single_letter(text, &tokens[i])
+            && !(i > 0 && drop[i - 1])
+            && !drop.get(i + 1).copied().unwrap_or(false)
+    };
     let leet = profile.contains(FoldProfile::LEET);
     let emoji = profile.contains(FoldProfile::EMOJI);
     for (i, t) in tokens.iter().enumerate() {
         if drop[i] {
             continue;
         }
-        let text = t.text(original);
-        let at = t.start as u32;
+        let s = t.text(text);
+        let at = map[t.start];
         match t.kind {
-            TokenKind::Space => out.push_space(at),
-            TokenKind::Invisible => {}
-            TokenKind::Word => {
-                let leet_word = leet && text.chars().any(char::is_alphabetic);
-                for (o, c) in text.char_indices() {
-                    fold_char(c, at + o as u32, profile, leet_word, out);
+            TokenKind::Space => {
+                out.space(at);
+                // Between two lone letters, a wide space stays wide, so that
+                // folding the output again does not join them.
+                if spacing && wide[i] && i > 0 && i + 1 < tokens.len() && lone(i - 1) && lone(i + 1)
+                {
+                    out.push(' ', at);
                 }
             }
-            TokenKind::Keycap if emoji => {
-                out.push(text.chars().next().unwrap_or('0'), at);
+            TokenKind::Word if leet && s.chars().any(char::is_alphabetic) => {
+                for (o, c) in s.char_indices() {
+                    out.push(leet_char(c), map[t.start + o]);
+                }
             }
-            TokenKind::Emoji if emoji => match emoji_word(text) {
+            TokenKind::Emoji if emoji => match emoji_word(s) {
+                // A word of its own: spaces around it, so it never glues to
+                // a neighbour (and is read the same when folded again).
                 Some(word) => {
-                    if out.text.ends_with(|c: char| c.is_alphanumeric()) {
-                        out.push_space(at);
+                    if !out.text.is_empty() {
+                        out.space(at);
                     }
                     for c in word.chars() {
-                        out.push(c, at);
+                        out.push(if leet { leet_char(c) } else { c }, at);
                     }
-                    out.push_space(at);
+                    out.space(at);
                 }
-                None => text.chars().for_each(|c| out.push(c, at)),
+                None => {
+                    for (o, c) in s.char_indices() {
+                        out.push(c, map[t.start + o]);
+                    }
+                }
             },
             _ => {
-                for (o, c) in text.char_indices() {
-                    fold_char(c, at + o as u32, profile, false, out);
+                for (o, c) in s.char_indices() {
+                    out.push(c, map[t.start + o]);
                 }
             }
         }
     }
-    out.tokens = tokens;
-    out.drop = drop;
 }
 
 /// Marks the separators of runs of three or more single letters separated
 /// by one space, dot, dash, star or underscore: "m.a.s.s.a.g.e".
-fn mark_spaced_letters(text: &str, tokens: &[Token], drop: &mut [bool]) {
-    let single_letter = |t: &Token| {
-        t.kind == TokenKind::Word && {
-            let mut chars = t.text(text).chars();
-            matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
-        }
-    };
-    let separator = |t: &Token| {
+///
+/// Two spaces or more (in the original) separate words: "d o u c h e
+/// p o s s i b l e" is "douche possible". `wide[i]` says whether space
+/// token `i` was that wide.
+fn mark_spaced_letters(text: &str, tokens: &[Token], wide: &[bool], drop: &mut [bool]) {
+    let separator = |i: usize| {
+        let t = &tokens[i];
         let s = t.text(text);
         match t.kind {
-            TokenKind::Space => s == " ",
+            TokenKind::Space => !wide[i],
             TokenKind::Other => matches!(s, "." | "-" | "*" | "_" | "·"),
             _ => false,
         }
     };
     let mut i = 0;
     while i < tokens.len() {
-        if !single_letter(&tokens[i]) {
+        if !single_letter(text, &tokens[i]) {
             i += 1;
             continue;
         }
         // Extend the run: letter (separator letter)*
         let mut j = i;
-        while j + 2 < tokens.len() && separator(&tokens[j + 1]) && single_letter(&tokens[j + 2]) {
+        while j + 2 < tokens.len() && separator(j + 1) && single_letter(text, &tokens[j + 2]) {
             j += 2;
         }
         let letters = (j - i) / 2 + 1;
@@ -311,6 +433,13 @@ fn mark_spaced_letters(text: &str, tokens: &[Token], drop: &mut [bool]) {
             }
         }
         i = j + 1;
+    }
+}
+
+fn single_letter(text: &str, t: &Token) -> bool {
+    t.kind == TokenKind::Word && {
+        let mut chars = t.text(text).chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
     }
 }
 
@@ -335,13 +464,24 @@ pub fn fold_str(text: &str, profile: FoldProfile) -> String {
 }
 
 fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{00B4}')
+    matches!(
+        c,
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{00B4}'
+    )
 }
 
+/// Zero-width characters, direction marks and controls, soft hyphens: the
+/// same set as the tokenizer's `Invisible`.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        '\u{00AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
     )
 }
 
@@ -434,7 +574,10 @@ mod tests {
     #[test]
     fn leet_folds_words_with_letters_only() {
         let p = ["case", "accents", "leet"];
-        assert_eq!(fold_with("M4ss4ge d0uche 1h 150", &p), "massage douche ih 150");
+        assert_eq!(
+            fold_with("M4ss4ge d0uche 1h 150", &p),
+            "massage douche ih 150"
+        );
         assert_eq!(fold_with("év@sion", &p), "evasion");
         assert_eq!(fold_with("R3L4X4TI0N", &p), fold_with("relaxation", &p));
     }
@@ -443,7 +586,10 @@ mod tests {
     fn spacing_joins_spelled_out_words() {
         let p = ["case", "accents", "spacing"];
         assert_eq!(fold_with("m.a.s.s.a.g.e", &p), "massage");
-        assert_eq!(fold_with("d o u c h e  p o s s i b l e", &p), "douche possible");
+        assert_eq!(
+            fold_with("d o u c h e  p o s s i b l e", &p),
+            "douche possible"
+        );
         assert_eq!(fold_with("a b, c d", &p), "a b, c d");
     }
 
@@ -456,7 +602,10 @@ mod tests {
 
     #[test]
     fn compatibility_forms_are_always_unified() {
-        assert_eq!(fold_with("ＭＡＳＳＡＧＥ ０６", &["case", "accents"]), "massage 06");
+        assert_eq!(
+            fold_with("ＭＡＳＳＡＧＥ ０６", &["case", "accents"]),
+            "massage 06"
+        );
         assert_eq!(fold_with("ＭＡＳＳＡＧＥ", &["case"]), "massage");
     }
 

@@ -2,6 +2,7 @@
 //! and the phone and price extractors.
 
 mod emoji;
+pub mod fingerprint;
 mod fold;
 mod numbers;
 pub mod phone;

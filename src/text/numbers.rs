@@ -82,7 +82,8 @@ pub fn parse_french(words: &[&str]) -> Vec<(u32, usize, usize)> {
             continue;
         }
         // quatre-vingt(s): 80.
-        let base = if w == "quatre" && matches!(words.get(i + 1).copied(), Some("vingt" | "vingts")) {
+        let base = if w == "quatre" && matches!(words.get(i + 1).copied(), Some("vingt" | "vingts"))
+        {
             i += 2;
             Some(80)
         } else if let Some(t) = tens(w) {
@@ -134,14 +135,26 @@ mod tests {
 
     fn values(s: &str) -> Vec<u32> {
         let words: Vec<&str> = s.split([' ', '-']).filter(|w| !w.is_empty()).collect();
-        parse_french(&words).into_iter().map(|(v, _, _)| v).collect()
+        parse_french(&words)
+            .into_iter()
+            .map(|(v, _, _)| v)
+            .collect()
     }
 
     #[test]
     fn reads_phone_pairs() {
-        assert_eq!(values("zero six trente-neuf quatre-vingt-dix-huit vingt-deux quatorze"), [0, 6, 39, 98, 22, 14]);
-        assert_eq!(values("soixante et onze soixante-dix-sept quatre-vingts vingt et un"), [71, 77, 80, 21]);
-        assert_eq!(values("nonante-huit septante-trois huitante octante-deux"), [98, 73, 80, 82]);
+        assert_eq!(
+            values("zero six trente-neuf quatre-vingt-dix-huit vingt-deux quatorze"),
+            [0, 6, 39, 98, 22, 14]
+        );
+        assert_eq!(
+            values("soixante et onze soixante-dix-sept quatre-vingts vingt et un"),
+            [71, 77, 80, 21]
+        );
+        assert_eq!(
+            values("nonante-huit septante-trois huitante octante-deux"),
+            [98, 73, 80, 82]
+        );
         assert_eq!(values("dix dix-sept seize zero"), [10, 17, 16, 0]);
     }
 }

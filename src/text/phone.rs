@@ -215,7 +215,9 @@ fn runs(text: &str) -> Vec<Run> {
                 run.plus = true;
                 gap = 0;
             }
-            TokenKind::Other if matches!(s, "." | "-" | "/" | "*" | "_" | "," | "(" | ")" | "·") => {
+            TokenKind::Other
+                if matches!(s, "." | "-" | "/" | "*" | "_" | "," | "(" | ")" | "·") =>
+            {
                 if matches!(s, "*" | "_" | "," | "·") {
                     run.pending_odd = true;
                 }
@@ -307,13 +309,15 @@ fn international(digits: &str) -> Option<String> {
         } else {
             national
         };
-        return (national.len() == 9 && !national.starts_with('0')).then(|| format!("+33{national}"));
+        return (national.len() == 9 && !national.starts_with('0'))
+            .then(|| format!("+33{national}"));
     }
     if !(8..=15).contains(&digits.len()) {
         return None;
     }
     let parsed = phonenumber::parse(None, format!("+{digits}")).ok()?;
-    phonenumber::is_valid(&parsed).then(|| parsed.format().mode(phonenumber::Mode::E164).to_string())
+    phonenumber::is_valid(&parsed)
+        .then(|| parsed.format().mode(phonenumber::Mode::E164).to_string())
 }
 
 #[cfg(test)]
@@ -338,7 +342,14 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_phone() {
-        for bad in ["", "06 39 98", "appelez-moi", "12345678901234567", "+33 6 39 98 12", "150 000 km"] {
+        for bad in [
+            "",
+            "06 39 98",
+            "appelez-moi",
+            "12345678901234567",
+            "+33 6 39 98 12",
+            "150 000 km",
+        ] {
             assert_eq!(parse_phone(bad), None, "{bad}");
         }
     }

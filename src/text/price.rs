@@ -35,6 +35,15 @@ pub struct FoundPrice {
     pub end: usize,
 }
 
+impl FoundPrice {
+    /// Money per hour, when the price buys a known duration.
+    pub fn per_hour(&self) -> Option<f64> {
+        self.per
+            .filter(|&s| s > 0.0)
+            .map(|s| self.amount * 3600.0 / s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Lex {
     Num(f64),
@@ -53,9 +62,40 @@ struct Item {
 
 /// Units that make a number something other than a price.
 const NOT_MONEY: &[&str] = &[
-    "km", "m", "m2", "m²", "cm", "mm", "kg", "g", "l", "ml", "ans", "an", "mois", "pieces",
-    "piece", "places", "place", "personnes", "pers", "ch", "cv", "kw", "mn2", "etage", "eme", "e",
-    "%", "x", "pouces", "go", "mo", "to", "min", "h",
+    "km",
+    "m",
+    "m2",
+    "m²",
+    "cm",
+    "mm",
+    "kg",
+    "g",
+    "l",
+    "ml",
+    "ans",
+    "an",
+    "mois",
+    "pieces",
+    "piece",
+    "places",
+    "place",
+    "personnes",
+    "pers",
+    "ch",
+    "cv",
+    "kw",
+    "mn2",
+    "etage",
+    "eme",
+    "e",
+    "%",
+    "x",
+    "pouces",
+    "go",
+    "mo",
+    "to",
+    "min",
+    "h",
 ];
 
 fn currency_word(w: &str) -> Option<(Currency, bool)> {
@@ -101,7 +141,10 @@ fn glued_money(w: &str) -> Option<f64> {
 }
 
 fn lex(text: &str) -> Vec<Item> {
-    let phones: Vec<(usize, usize)> = extract_phones(text).iter().map(|p| (p.start, p.end)).collect();
+    let phones: Vec<(usize, usize)> = extract_phones(text)
+        .iter()
+        .map(|p| (p.start, p.end))
+        .collect();
     let in_phone = |s: usize| phones.iter().any(|&(a, b)| s >= a && s < b);
     let tokens = tokenize(text);
     let mut items: Vec<Item> = Vec::new();
@@ -219,7 +262,10 @@ fn join_durations(items: &mut Vec<Item>) {
                 }
             }
             // l'heure
-            if w == "l" && sym(items, i + 1, "'") && word(items, i + 2).is_some_and(|w| w == "heure") {
+            if w == "l"
+                && sym(items, i + 1, "'")
+                && word(items, i + 2).is_some_and(|w| w == "heure")
+            {
                 out.push(Item {
                     lex: Lex::Dur(3600.0),
                     start: here.start,
@@ -265,7 +311,10 @@ fn join_durations(items: &mut Vec<Item>) {
 fn is_connector(lex: &Lex) -> bool {
     match lex {
         Lex::Sym(s) => matches!(s.as_str(), "=" | ":" | "-" | ">" | "→" | "/" | ","),
-        Lex::Word(w) => matches!(w.as_str(), "a" | "de" | "la" | "le" | "les" | "pour" | "par"),
+        Lex::Word(w) => matches!(
+            w.as_str(),
+            "a" | "de" | "la" | "le" | "les" | "pour" | "par"
+        ),
         _ => false,
     }
 }
@@ -281,7 +330,11 @@ pub fn extract_prices(text: &str) -> Vec<FoundPrice> {
         };
         // A unit of something else right after: not money.
         if let Some(Lex::Word(w)) = items.get(i + 1).map(|x| &x.lex) {
-            if NOT_MONEY.contains(&w.as_str()) && !items[i + 1..].first().is_some_and(|x| x.start == items[i].end && w == "e") {
+            if NOT_MONEY.contains(&w.as_str())
+                && !items[i + 1..]
+                    .first()
+                    .is_some_and(|x| x.start == items[i].end && w == "e")
+            {
                 continue;
             }
         }
@@ -398,8 +451,19 @@ mod tests {
 
     #[test]
     fn ignores_what_is_not_money() {
-        for text in ["150 000 km", "45 m²", "12 roses", "année 2012", "06 39 98 12 34", "3 pièces"] {
-            assert!(extract_prices(text).is_empty(), "{text}: {:?}", extract_prices(text));
+        for text in [
+            "150 000 km",
+            "45 m²",
+            "12 roses",
+            "année 2012",
+            "06 39 98 12 34",
+            "3 pièces",
+        ] {
+            assert!(
+                extract_prices(text).is_empty(),
+                "{text}: {:?}",
+                extract_prices(text)
+            );
         }
     }
 }

@@ -13,12 +13,13 @@ use logos::Logos;
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
-    /// Spaces, tabs, newlines and the no-break spaces of French typography.
-    #[regex(r"[ \t\r\n\u{a0}\u{202f}\u{2007}\u{2009}\u{3000}]+")]
+    /// White space of any kind (Unicode `White_Space`): spaces, tabs,
+    /// newlines, the no-break spaces of French typography.
+    #[regex(r"\s+")]
     Space,
-    /// Zero-width characters and soft hyphens: invisible, always dropped by
-    /// folding.
-    #[regex(r"[\u{200b}\u{200c}\u{200d}\u{2060}\u{feff}\u{ad}]+")]
+    /// Zero-width characters, direction marks and soft hyphens: invisible,
+    /// always dropped by folding (the same set as `fold::is_invisible`).
+    #[regex(r"[\u{ad}\u{180e}\u{200b}-\u{200f}\u{202a}-\u{202e}\u{2060}-\u{2064}\u{2066}-\u{206f}\u{feff}]+")]
     Invisible,
     #[regex(r"https?://[^ \t\r\n]+", priority = 10)]
     #[regex(r"www\.[^ \t\r\n]+", priority = 10)]
@@ -26,14 +27,18 @@ pub enum TokenKind {
     /// `@name`.
     #[regex(r"@[\p{L}\p{N}_.]+", priority = 6)]
     Handle,
-    /// Letters and digits, with leet symbols inside or at the edges.
-    #[regex(r"[@$]?[\p{L}\p{N}][\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]*(?:[@$!|]+[\p{L}\p{N}][\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]*)*[@$]?", priority = 4)]
+    /// Letters and digits, with leet symbols inside (`@$!|`) or at the edges
+    /// (`@$`, any number of them: so that folding `$` to `s` never glues a
+    /// neighbouring `$` to the word, which keeps folding idempotent).
+    #[regex(r"[@$]*[\p{L}\p{N}][\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]*(?:[@$!|]+[\p{L}\p{N}][\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]*)*[@$]*", priority = 4)]
     Word,
     /// A keycap digit: `6️⃣` (digit, optional VS16, U+20E3).
     #[regex(r"[0-9#*]\u{fe0f}?\u{20e3}", priority = 8)]
     Keycap,
     /// A pictographic emoji with its variation selector and modifiers.
-    #[regex(r"\p{Extended_Pictographic}[\u{fe0f}\u{200d}\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}]*")]
+    #[regex(
+        r"\p{Extended_Pictographic}[\u{fe0f}\u{200d}\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}]*"
+    )]
     #[regex(r"[\u{1f1e6}-\u{1f1ff}]{2}")]
     Emoji,
     #[regex(r"[€$£¥]")]
@@ -86,7 +91,10 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
-        tokenize(text).iter().map(|t| (t.kind, t.text(text))).collect()
+        tokenize(text)
+            .iter()
+            .map(|t| (t.kind, t.text(text)))
+            .collect()
     }
 
     #[test]
@@ -118,7 +126,13 @@ mod tests {
 
     #[test]
     fn covers_every_byte() {
-        for text in ["", "é\u{301}\u{301}", "a\u{200b}b", "https://x.y/z ok", "év@sion d!spo !"] {
+        for text in [
+            "",
+            "é\u{301}\u{301}",
+            "a\u{200b}b",
+            "https://x.y/z ok",
+            "év@sion d!spo !",
+        ] {
             let tokens = tokenize(text);
             let mut at = 0;
             for t in &tokens {

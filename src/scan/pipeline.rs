@@ -1,0 +1,336 @@
+//! The scan pipeline: many records, in order, on all cores.
+//!
+//! # How it works
+//!
+//! Lines are taken in batches. For each batch:
+//!
+//! 1. **prepare**, in parallel: UTF-8 check, JSON decoding, the texts of
+//!    the pack's sources, folding and matching, and the keys of the stream
+//!    aggregates ([`Scanner::prepare`]): everything that depends on one
+//!    record only;
+//! 2. **observe**, in order: the stream windows see each record in turn and
+//!    give the values of `count`/`distinct` ([`Stream::observe`]);
+//! 3. **judge**, in parallel: the rules run and each verdict is rendered to
+//!    its output bytes;
+//! 4. **emit**, in order.
+//!
+//! Step 2 is the only sequential computation, so the result is the same
+//! whatever the number of threads (tested), and stream state is updated in
+//! time order. Without stream rules, steps 1 and 3 run as one.
+//!
+//! Ordering by time is the caller's business ([`order`] has the two
+//! strategies `vigie scan` uses: index-and-sort for files, a bounded
+//! reorder buffer for standard input).
+
+use super::{AggregateValue, Prepared, Record, Scanner, Stream, Verdict};
+use crate::Pack;
+
+/// One input line, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Index of the input (file) it came from, for error messages.
+    pub input: usize,
+    /// 1-based line number in that input.
+    pub number: u64,
+    pub bytes: Vec<u8>,
+}
+
+/// The result of one line.
+pub enum Outcome<T> {
+    /// The record was read and judged: the verdict and what `render` made
+    /// of it.
+    Scanned(Verdict, T),
+    /// The line could not be read as a record.
+    Rejected(String),
+}
+
+/// Lines per batch: large enough to keep the threads busy, small enough to
+/// keep memory flat.
+pub const BATCH: usize = 2048;
+
+/// Runs lines through the pack, in batches, on `threads` threads.
+/// `render` turns a verdict (with its record) into output, on the worker
+/// threads; `emit` receives every line's outcome in input order and may
+/// stop the scan by returning an error.
+pub struct Pipeline<'p, R> {
+    pack: &'p Pack,
+    scanners: Vec<Scanner>,
+    stream: Stream,
+    stream_rules: bool,
+    render: R,
+}
+
+enum Stage {
+    Rejected(String),
+    Ready(Box<(Record, Prepared)>),
+}
+
+impl<'p, T, R> Pipeline<'p, R>
+where
+    T: Send,
+    R: Fn(&Pack, &Record, &Verdict) -> T + Sync,
+{
+    pub fn new(pack: &'p Pack, threads: usize, render: R) -> Pipeline<'p, R> {
+        let threads = threads.max(1);
+        let scanners: Vec<Scanner> = (0..threads).map(|_| pack.scanner()).collect();
+        let stream_rules = scanners[0].has_stream_rules();
+        Pipeline {
+            pack,
+            stream: Stream::new(pack.checked()),
+            stream_rules,
+            scanners,
+            render,
+        }
+    }
+
+    /// Entries held by the stream windows.
+    pub fn stream_entries(&self) -> usize {
+        self.stream.entries()
+    }
+
+    /// Processes one batch; calls `emit` for each line, in order.
+    pub fn run_batch<E>(
+        &mut self,
+        lines: &[Line],
+        emit: &mut dyn FnMut(&Line, Outcome<T>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let pack = self.pack;
+        let render = &self.render;
+        if !self.stream_rules {
+            // Stateless: prepare and judge in one parallel pass.
+            let outcomes = parallel_map(&mut self.scanners, lines, |scanner, line| {
+                match read(scanner, line) {
+                    Stage::Rejected(r) => Outcome::Rejected(r),
+                    Stage::Ready(ready) => {
+                        let (record, prepared) = *ready;
+                        let verdict = scanner.judge(&record, &prepared, &[], false);
+                        let out = render(pack, &record, &verdict);
+                        Outcome::Scanned(verdict, out)
+                    }
+                }
+            });
+            for (line, outcome) in lines.iter().zip(outcomes) {
+                emit(line, outcome)?;
+            }
+            return Ok(());
+        }
+        let stages = parallel_map(&mut self.scanners, lines, read);
+        // In order: the stream.
+        let observed: Vec<(Stage, Vec<AggregateValue>, bool)> = stages
+            .into_iter()
+            .map(|stage| match stage {
+                Stage::Ready(ready) => {
+                    let (aggregates, late) =
+                        self.stream
+                            .observe(ready.1.time, &ready.1.id, &ready.1.inputs);
+                    (Stage::Ready(ready), aggregates, late)
+                }
+                rejected => (rejected, Vec::new(), false),
+            })
+            .collect();
+        let outcomes = parallel_map(
+            &mut self.scanners,
+            &observed,
+            |scanner, (stage, aggregates, late)| match stage {
+                Stage::Rejected(r) => Outcome::Rejected(r.clone()),
+                Stage::Ready(ready) => {
+                    let (record, prepared) = &**ready;
+                    let verdict = scanner.judge(record, prepared, aggregates, *late);
+                    let out = render(pack, record, &verdict);
+                    Outcome::Scanned(verdict, out)
+                }
+            },
+        );
+        for (line, outcome) in lines.iter().zip(outcomes) {
+            emit(line, outcome)?;
+        }
+        Ok(())
+    }
+}
+
+/// Step 1 for one line.
+fn read(scanner: &mut Scanner, line: &Line) -> Stage {
+    let text = match std::str::from_utf8(&line.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Stage::Rejected(format!(
+                "invalid UTF-8 at byte {} of the line",
+                e.valid_up_to() + 1
+            ))
+        }
+    };
+    match scanner.decode(text) {
+        Ok(record) => {
+            let prepared = scanner.prepare(&record);
+            Stage::Ready(Box::new((record, prepared)))
+        }
+        Err(e) => Stage::Rejected(e.reason),
+    }
+}
+
+/// Maps `items` with one scanner per thread, keeping the order. Runs inline
+/// when there is one scanner or few items.
+fn parallel_map<I, O, F>(scanners: &mut [Scanner], items: &[I], f: F) -> Vec<O>
+where
+    I: Sync,
+    O: Send,
+    F: Fn(&mut Scanner, &I) -> O + Sync,
+{
+    let threads = scanners.len().min(items.len().div_ceil(64)).max(1);
+    if threads == 1 {
+        let scanner = &mut scanners[0];
+        return items.iter().map(|i| f(scanner, i)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .zip(scanners.iter_mut())
+            .map(|(part, scanner)| {
+                scope.spawn(move || part.iter().map(|i| f(scanner, i)).collect::<Vec<O>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Putting lines in time order for the stream rules.
+pub mod order {
+    use super::Line;
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use std::collections::BinaryHeap;
+    use std::fmt;
+
+    /// The time of a JSON line, reading only its time field (the rest is
+    /// skipped, not built). `None` for a line without a readable time.
+    pub fn quick_time(bytes: &[u8], field: &str) -> Option<i64> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        TimeOnly(field).deserialize(&mut de).ok().flatten()
+    }
+
+    struct TimeOnly<'f>(&'f str);
+
+    impl<'de> DeserializeSeed<'de> for TimeOnly<'_> {
+        type Value = Option<i64>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for TimeOnly<'_> {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<i64>, A::Error> {
+            let mut time = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+                if key == self.0 {
+                    let v: serde_json::Value = map.next_value()?;
+                    time = match v {
+                        serde_json::Value::String(s) => crate::scan::time::parse_rfc3339(&s),
+                        serde_json::Value::Number(n) => n.as_i64(),
+                        _ => None,
+                    };
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(time)
+        }
+    }
+
+    /// A bounded reorder buffer for a stream read live: a line is released
+    /// once a line more than `max_delay` seconds newer has been seen (or at
+    /// the end), so lines up to `max_delay` out of order come out sorted.
+    pub struct Reorder {
+        max_delay: i64,
+        newest: Option<i64>,
+        heap: BinaryHeap<Pending>,
+        arrivals: u64,
+    }
+
+    struct Pending {
+        time: i64,
+        arrival: u64,
+        line: Line,
+    }
+
+    impl PartialEq for Pending {
+        fn eq(&self, other: &Self) -> bool {
+            (self.time, self.arrival) == (other.time, other.arrival)
+        }
+    }
+    impl Eq for Pending {}
+    impl PartialOrd for Pending {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Pending {
+        // A min-heap on (time, arrival).
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            (other.time, other.arrival).cmp(&(self.time, self.arrival))
+        }
+    }
+
+    impl Reorder {
+        pub fn new(max_delay: i64) -> Reorder {
+            Reorder {
+                max_delay,
+                newest: None,
+                heap: BinaryHeap::new(),
+                arrivals: 0,
+            }
+        }
+
+        /// Adds a line; returns the lines now ready, in order. A line
+        /// without a time is ready at once.
+        pub fn push(&mut self, time: Option<i64>, line: Line, out: &mut Vec<Line>) {
+            let Some(t) = time else {
+                out.push(line);
+                return;
+            };
+            self.arrivals += 1;
+            self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
+            self.heap.push(Pending {
+                time: t,
+                arrival: self.arrivals,
+                line,
+            });
+            let newest = self.newest.unwrap_or(t);
+            while self
+                .heap
+                .peek()
+                .is_some_and(|p| newest.saturating_sub(p.time) > self.max_delay)
+            {
+                if let Some(p) = self.heap.pop() {
+                    out.push(p.line);
+                }
+            }
+        }
+
+        /// Lines held in the buffer.
+        pub fn len(&self) -> usize {
+            self.heap.len()
+        }
+
+        pub fn is_empty(&self) -> bool {
+            self.heap.is_empty()
+        }
+
+        /// Everything left, in order.
+        pub fn finish(&mut self, out: &mut Vec<Line>) {
+            while let Some(p) = self.heap.pop() {
+                out.push(p.line);
+            }
+        }
+    }
+}
