@@ -219,7 +219,7 @@ impl Session {
             let diagnostics = checked
                 .diagnostics
                 .into_iter()
-                .filter(|d| d.is_error() || d.primary.span.file == new_file)
+                .filter(|d| d.is_error() || d.primary.span.file == new_file && worth_showing(d))
                 .collect();
             return Err(Problem::Diagnostics(sources, diagnostics));
         }
@@ -274,7 +274,7 @@ impl Session {
             let diagnostics = checked
                 .diagnostics
                 .into_iter()
-                .filter(|d| d.is_error() || d.primary.span.file == expr_file)
+                .filter(|d| d.is_error() || d.primary.span.file == expr_file && worth_showing(d))
                 .map(remap)
                 .collect();
             return Err(Problem::Diagnostics(shown, diagnostics));

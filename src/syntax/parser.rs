@@ -27,6 +27,7 @@ pub fn parse_file(file: FileId, text: &str) -> (Vec<Decl>, Vec<Diagnostic>) {
             file,
             base: range.start,
             diags: &mut diags,
+            expression: false,
         };
         match Grammar::parse(Rule::chunk, piece) {
             Ok(mut pairs) => {
@@ -54,6 +55,7 @@ pub fn parse_expr(file: FileId, text: &str) -> Result<(Expr, Vec<Diagnostic>), D
         file,
         base: 0,
         diags: &mut diags,
+        expression: true,
     };
     match Grammar::parse(Rule::expr_only, text) {
         Ok(mut pairs) => {
@@ -73,6 +75,8 @@ struct Builder<'d> {
     file: FileId,
     base: usize,
     diags: &'d mut Vec<Diagnostic>,
+    /// Parsing one expression (the REPL's input), not a declaration.
+    expression: bool,
 }
 
 impl Builder<'_> {
@@ -102,7 +106,17 @@ impl Builder<'_> {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((s, _)) => s,
         };
-        let (keyword, keyword_range) = first_word(piece);
+        let (keyword, keyword_range) = if self.expression {
+            // An expression is not a declaration: no keyword to read.
+            ("", 0..0)
+        } else {
+            first_word(piece)
+        };
+        let what = if self.expression {
+            "expression"
+        } else {
+            "declaration"
+        };
         let decl_span = Span::new(
             self.file,
             self.base + keyword_range.start,
@@ -175,6 +189,11 @@ impl Builder<'_> {
             pest::error::ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
             pest::error::ErrorVariant::CustomError { message } => message.clone(),
         };
+        let expected = if self.expression {
+            expected.replace("the end of the declaration", "the end of the expression")
+        } else {
+            expected
+        };
         let mut at = pos.min(piece.len());
         if found.is_empty() {
             // At the end of the piece: point at its last character.
@@ -187,11 +206,11 @@ impl Builder<'_> {
         let unclosed = unclosed_bracket(piece);
         let message = if let (true, Some((open, close))) = (found.is_empty(), unclosed) {
             format!(
-                "`{}` is never closed: expected `{close}` before the end of the declaration",
+                "`{}` is never closed: expected `{close}` before the end of the {what}",
                 &piece[open..open + 1]
             )
         } else if found.is_empty() {
-            format!("unexpected end of declaration, expected {expected}")
+            format!("unexpected end of {what}, expected {expected}")
         } else {
             format!("unexpected `{found}`, expected {expected}")
         };
