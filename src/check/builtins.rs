@@ -99,6 +99,13 @@ pub const BUILTINS: &[Builtins] = &[
         doc: "how many distinct terms of the lexicon (or matches of the pattern) the text contains",
     },
     Builtins {
+        name: "terms",
+        kind: BuiltinKind::Hits,
+        arity: 2..=2,
+        signature: "terms(text, lexicon) -> list<text>",
+        doc: "the distinct terms of the lexicon found in the text, as the lexicon writes them (for grouping: `distinct(terms(texte, prenoms), by: ad.phone, within: 14d)`)",
+    },
+    Builtins {
         name: "phones",
         kind: BuiltinKind::Plain,
         arity: 1..=1,
@@ -195,15 +202,22 @@ impl Checker<'_> {
                 )
             }
             BuiltinKind::Hits => {
-                let operand = self.text_operand(&args[0].value, "`hits`");
-                let atom = self.atom_of(&args[1].value, "`hits`");
+                let context = format!("`{}`", b.name);
+                let operand = self.text_operand(&args[0].value, &context);
+                let atom = self.atom_of(&args[1].value, &context);
+                let terms = b.name == "terms";
                 match (operand, atom) {
                     (Some((ir, source)), Some(atom)) => (
-                        Type::Number,
+                        if terms {
+                            Type::List(Box::new(Type::Text))
+                        } else {
+                            Type::Number
+                        },
                         Ir::Hits {
                             text: Box::new(ir),
                             atom,
                             source,
+                            terms,
                         },
                     ),
                     _ => error,

@@ -205,11 +205,13 @@ pub enum Ir {
         atom: AtomId,
         source: Option<SourceId>,
     },
-    /// `hits(text, atom)`: the number of distinct terms that hit.
+    /// `hits(text, atom)`: the number of distinct terms that hit; with
+    /// `terms`, `terms(text, atom)`: the list of those terms.
     Hits {
         text: Box<Ir>,
         atom: AtomId,
         source: Option<SourceId>,
+        terms: bool,
     },
     /// `a + b + ...` on texts.
     Concat(Vec<Ir>),

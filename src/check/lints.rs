@@ -80,6 +80,7 @@ impl Checker<'_> {
                     Ir::Hits {
                         atom,
                         source: Some(_),
+                        terms: false,
                         ..
                     },
                     Ir::Const(Value::Number(n)),

@@ -111,11 +111,34 @@ impl<'a> Eval<'a> {
                 self.push_evidence(&hits.0, &hits.1);
                 Value::Bool(found)
             }
-            Ir::Hits { text, atom, source } => {
+            Ir::Hits {
+                text,
+                atom,
+                source,
+                terms: as_list,
+            } => {
                 let hits = self.hits_of(text, *atom, *source);
                 let mut terms: Vec<u32> = hits.0.iter().map(|h| h.term).collect();
                 terms.sort_unstable();
                 terms.dedup();
+                if *as_list {
+                    self.push_evidence(&hits.0, &hits.1);
+                    let pack = &self.compiled.pack;
+                    return match pack.atoms[*atom] {
+                        Atom::Lexicon(l) => Value::List(
+                            terms
+                                .iter()
+                                .map(|&t| Value::Text(Text::literal(pack.lexicons[l].terms[t as usize].text.as_str())))
+                                .collect(),
+                        ),
+                        Atom::Pattern(_) => Value::List(
+                            hits.0
+                                .iter()
+                                .filter_map(|h| hits.1.as_ref().map(|t| Value::Text(Text::literal(&t.text[h.start..h.end]))))
+                                .collect(),
+                        ),
+                    };
+                }
                 let distinct = if matches!(self.compiled.pack.atoms[*atom], Atom::Pattern(_)) {
                     hits.0.len()
                 } else {
