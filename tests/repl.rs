@@ -80,7 +80,7 @@ fn a_session_on_a_small_pack() {
 
 #[test]
 fn mistakes_are_reported_and_fail_the_replay() {
-    let run = replay("errors.txt", &["rules/fr"]);
+    let run = replay("errors.txt", &["tests/repl_scripts/mini.vigie"]);
     insta::assert_snapshot!("errors", run.transcript);
     // Every input after a mistake still ran.
     assert!(run.transcript.contains("90min : duration"));

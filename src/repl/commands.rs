@@ -7,6 +7,7 @@ use super::session::{Problem, Session};
 use crate::check::Def;
 use crate::source::SourceFile;
 use crate::syntax::chunk::DECLARATION_KEYWORDS;
+use crate::Record;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -522,9 +523,7 @@ fn evaluate(
     out.push_str(&render::value(&value, &expr.ty, color));
     let record = match session.ad() {
         Some(ad) => ad.record.clone(),
-        None => session
-            .empty_ad()
-            .unwrap_or(crate::Record { values: Vec::new() }),
+        None => session.empty_ad().unwrap_or(Record { values: Vec::new() }),
     };
     out.push_str(&render::evidence(&expr.pack, &record, &evidence, color));
     if session.ad().is_none() && reads_ad(&expr.ir) {
@@ -562,6 +561,7 @@ fn scan(session: &Session, path: &str, color: bool) -> Reply {
     let pack = session.pack();
     let mut scanner = pack.scanner();
     let mut summary = render::ScanSummary::default();
+    let mut records = Vec::new();
     for (i, line) in text.split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -575,15 +575,30 @@ fn scan(session: &Session, path: &str, color: bool) -> Reply {
             continue;
         };
         match scanner.decode(line) {
-            Ok(record) => {
-                summary.scanned += 1;
-                let v = scanner.scan(&record);
-                if v.flagged {
-                    let fired = v.rules.iter().map(|r| r.rule.clone()).collect();
-                    summary.flagged.push((v.score, v.id, fired));
-                }
-            }
+            Ok(record) => records.push(record),
             Err(e) => summary.rejected.push(format!("{path}:{}: {e}", i + 1)),
+        }
+    }
+    if scanner.has_stream_rules() {
+        // In time order, as `vigie scan` reads a file: a record without a
+        // time keeps the time of the one before it.
+        let mut last = i64::MIN;
+        let mut keyed: Vec<(i64, Record)> = records
+            .into_iter()
+            .map(|r| {
+                last = scanner.time_of(&r).unwrap_or(last);
+                (last, r)
+            })
+            .collect();
+        keyed.sort_by_key(|(t, _)| *t);
+        records = keyed.into_iter().map(|(_, r)| r).collect();
+    }
+    for record in &records {
+        summary.scanned += 1;
+        let v = scanner.scan(record);
+        if v.flagged {
+            let fired = v.rules.iter().map(|r| r.rule.clone()).collect();
+            summary.flagged.push((v.score, v.id, fired));
         }
     }
     let out = render::scan_summary(&summary, color);
