@@ -152,8 +152,17 @@ impl Checker<'_> {
         (Type::Number.optional(), Ir::Aggregate(id))
     }
 
-    /// Types a key or a distinct value: something ads can share.
+    /// Types a key or a distinct value: something ads can share. A list
+    /// written in place is a tuple: its parts may have different types
+    /// (`[ad.phone, ad.city]`).
     fn aggregate_operand(&mut self, e: &crate::syntax::ast::Expr, what: &str) -> Option<Ir> {
+        if let ExprKind::List(items) = &e.kind {
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items {
+                parts.push(self.aggregate_operand(item, what)?);
+            }
+            return Some(Ir::List(parts));
+        }
         let (ty, ir) = self.expr(e);
         if ty.is_error() {
             return None;
