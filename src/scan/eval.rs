@@ -128,13 +128,21 @@ impl<'a> Eval<'a> {
                         Atom::Lexicon(l) => Value::List(
                             terms
                                 .iter()
-                                .map(|&t| Value::Text(Text::literal(pack.lexicons[l].terms[t as usize].text.as_str())))
+                                .map(|&t| {
+                                    Value::Text(Text::literal(
+                                        pack.lexicons[l].terms[t as usize].text.as_str(),
+                                    ))
+                                })
                                 .collect(),
                         ),
                         Atom::Pattern(_) => Value::List(
                             hits.0
                                 .iter()
-                                .filter_map(|h| hits.1.as_ref().map(|t| Value::Text(Text::literal(&t.text[h.start..h.end]))))
+                                .filter_map(|h| {
+                                    hits.1.as_ref().map(|t| {
+                                        Value::Text(Text::literal(&t.text[h.start..h.end]))
+                                    })
+                                })
                                 .collect(),
                         ),
                     };
