@@ -186,6 +186,7 @@ impl Checker<'_> {
                     self.bad_argument(b, &args[1].value, &ty, "a function `x => condition`");
                     return error;
                 };
+                self.types.push((param.span, elem.clone()));
                 self.scope.push((param.text.clone(), elem));
                 let (bty, bir) = self.expr(body);
                 self.scope.pop();

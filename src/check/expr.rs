@@ -10,7 +10,15 @@ use crate::value::{Currency, Money, Text, Type, Value};
 
 impl Checker<'_> {
     /// Types an expression. Errors are reported here and give `Type::Error`.
+    /// The type is recorded with the expression's span (hover in the
+    /// language server).
     pub(crate) fn expr(&mut self, e: &Expr) -> (Type, Ir) {
+        let (ty, ir) = self.expr_kind(e);
+        self.types.push((e.span, ty.clone()));
+        (ty, ir)
+    }
+
+    fn expr_kind(&mut self, e: &Expr) -> (Type, Ir) {
         match &e.kind {
             ExprKind::Bool(b) => (Type::Bool, Ir::Const(Value::Bool(*b))),
             ExprKind::Null => (Type::Null, Ir::Const(Value::Missing)),

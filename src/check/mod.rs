@@ -19,7 +19,7 @@ pub mod ir;
 mod lints;
 mod schema;
 
-pub use builtins::{Builtins, BUILTINS};
+pub use builtins::{member_of, BuiltinKind, Builtins, BUILTINS};
 pub use decls::{validate_regex, REGEX_SIZE_LIMIT};
 pub use ir::*;
 
@@ -61,6 +61,9 @@ pub struct Checked {
     pub names: HashMap<String, (Def, Span)>,
     /// Every place a name is used, for references and rename.
     pub uses: Vec<(String, Span)>,
+    /// The type of every expression checked (and of every lambda
+    /// parameter), by span, for hover.
+    pub types: Vec<(Span, Type)>,
 }
 
 impl Checked {
@@ -81,6 +84,7 @@ pub fn check(sources: &Sources, decls: &[Decl], default_name: &str) -> Checked {
         diagnostics,
         names: c.names,
         uses: c.uses,
+        types: c.types,
     }
 }
 
@@ -103,6 +107,7 @@ pub fn check_with_expr(
         diagnostics,
         names: c.names,
         uses: c.uses,
+        types: c.types,
     };
     (checked, ty, ir)
 }
@@ -121,6 +126,7 @@ pub(crate) struct Checker<'a> {
     diags: Vec<Diagnostic>,
     names: HashMap<String, (Def, Span)>,
     uses: Vec<(String, Span)>,
+    types: Vec<(Span, Type)>,
     /// The let declarations, by index in `pack.lets`.
     let_decls: Vec<&'a crate::syntax::ast::LetDecl>,
     let_states: Vec<LetState>,
@@ -158,6 +164,7 @@ impl<'a> Checker<'a> {
             diags: Vec::new(),
             names: HashMap::new(),
             uses: Vec::new(),
+            types: Vec::new(),
             let_decls: Vec::new(),
             let_states: Vec::new(),
             used: Default::default(),
