@@ -229,7 +229,18 @@ fn command(session: &mut Session, display: &SourceFile, color: bool) -> Reply {
             match session.why(rule) {
                 Ok((lines, fired)) => {
                     let ad = session.ad().expect("why needs an ad");
-                    Reply::ok(render::why(session.pack(), rule, ad, &lines, fired, color))
+                    let pack = session.pack();
+                    let mut out = render::why(pack, rule, ad, &lines, fired, color);
+                    let stream = pack
+                        .checked()
+                        .rules
+                        .iter()
+                        .find(|r| r.name == rule)
+                        .is_some_and(|r| uses_stream(pack.checked(), &r.when));
+                    if stream {
+                        let _ = writeln!(out, "{}", paint(color, "2", STREAM_NOTE));
+                    }
+                    Reply::ok(out)
                 }
                 Err(p) => Reply::problem(&p, color),
             }
@@ -526,6 +537,9 @@ fn evaluate(
         None => session.empty_ad().unwrap_or(Record { values: Vec::new() }),
     };
     out.push_str(&render::evidence(&expr.pack, &record, &evidence, color));
+    if uses_stream(expr.pack.checked(), &expr.ir) {
+        let _ = writeln!(out, "{}", paint(color, "2", STREAM_NOTE));
+    }
     if session.ad().is_none() && reads_ad(&expr.ir) {
         let _ = writeln!(
             out,
@@ -538,6 +552,35 @@ fn evaluate(
         );
     }
     Reply::ok(out)
+}
+
+/// The note for expressions and rules that use `count`/`distinct`.
+const STREAM_NOTE: &str = "(count and distinct look at a stream of ads: on one ad at the prompt they have no value; `:scan FILE` runs them)";
+
+/// True when `ir` (or a let it reads) uses a stream aggregate.
+fn uses_stream(pack: &crate::check::CheckedPack, ir: &crate::check::Ir) -> bool {
+    fn walk(
+        pack: &crate::check::CheckedPack,
+        ir: &crate::check::Ir,
+        seen: &mut Vec<usize>,
+    ) -> bool {
+        let mut found = false;
+        let mut lets = Vec::new();
+        ir.walk(&mut |node| match node {
+            crate::check::Ir::Aggregate(_) => found = true,
+            crate::check::Ir::Let(i) => lets.push(*i),
+            _ => {}
+        });
+        found
+            || lets.into_iter().any(|i| {
+                if seen.contains(&i) {
+                    return false;
+                }
+                seen.push(i);
+                pack.lets.get(i).is_some_and(|l| walk(pack, &l.value, seen))
+            })
+    }
+    walk(pack, ir, &mut Vec::new())
 }
 
 fn reads_ad(ir: &crate::check::Ir) -> bool {
