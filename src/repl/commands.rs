@@ -60,7 +60,8 @@ Type an expression to evaluate it on the current ad:
 A name alone shows its declaration (`euphemismes`, a rule's name).
 
 Type a declaration to add it to the session's pack; it is checked at once,
-and a name already defined (in the pack or at the prompt) is replaced:
+and replaces the lexicon, pattern, let, rule or test of the same name (from
+the pack or typed before), if there is one:
   lexicon mots { \"douceur\" \"câlin*\" }
   rule douceur { when ad.body has mots  score 20 }
   let texte = ad.title + \" \" + ad.body
