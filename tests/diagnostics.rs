@@ -123,6 +123,7 @@ cases! {
     diag!(unknown_fold_no_suggestion, "E0006", r#"lexicon l fold(phonetic) { "massage" }"#);
     diag!(unknown_unit_glued, "E0007", r#"rule r { when ad.posted_at - ad.posted_at < 3j score 10 }"#);
     diag!(unknown_unit_euros, "E0007", r#"rule r { when ad.price < 150euros score 10 }"#);
+    diag!(too_deep, "E0009", "let x = (((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))");
     diag!(unknown_level, "E0008", r#"rule r { level hight when ad.body has "x" score 10 }"#);
     diag!(unknown_level_no_suggestion, "E0008", r#"rule r { level urgent when ad.body has "x" score 10 }"#);
 

@@ -402,3 +402,45 @@ fn explain_prints_pages_and_rejects_unknown_codes() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
 }
+
+/// A 100 MB ad is over the default line limit (16 MiB): rejected with the
+/// limit named, read through without being held, and the next line is
+/// scanned.
+#[test]
+fn a_hundred_megabyte_line_is_rejected_with_its_limit() {
+    let mut child = vigie()
+        .args(["scan", "rules/fr", "-", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        stdin
+            .write_all(br#"{"id":"huge","title":"t","body":""#)
+            .unwrap();
+        let chunk = "Très bon état. ".repeat(4096);
+        let mut written = 0;
+        while written < 100 * 1024 * 1024 {
+            stdin.write_all(chunk.as_bytes()).unwrap();
+            written += chunk.len();
+        }
+        stdin.write_all(b"\"}\n").unwrap();
+        stdin.write_all(SUSPECT.as_bytes()).unwrap();
+        stdin.write_all(b"\n").unwrap();
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("<stdin>:1: the line is 1048"), "{err}");
+    assert!(
+        err.contains("over the limit of 16777216 bytes (raise it with --max-line-bytes)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 records read: 1 scanned, 1 rejected; 1 flagged"),
+        "{err}"
+    );
+}

@@ -40,6 +40,10 @@ pub struct ScanArgs {
     /// record may arrive and still be put in order (`30s`, `10min`, `1h`).
     #[arg(long, default_value = "10min", value_parser = parse_duration)]
     pub max_delay: i64,
+    /// The longest line read as a record, in bytes; longer lines are
+    /// rejected (and skipped without being held in memory).
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    pub max_line_bytes: usize,
 }
 
 fn parse_duration(s: &str) -> Result<i64, String> {
@@ -175,14 +179,15 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
     };
     let mut process = |batch: &[Line]| pipeline.run_batch(batch, &mut emit);
 
+    let limit = args.max_line_bytes;
     let result = match (&time_field, stream_rules) {
         (Some(field), true) if inputs.iter().all(|p| p.as_os_str() != "-") => {
-            scan_files_in_time_order(&inputs, &names, field, &mut process)
+            scan_files_in_time_order(&inputs, &names, field, limit, &mut process)
         }
         (Some(field), true) => {
-            scan_with_reorder(&inputs, &names, field, args.max_delay, &mut process)
+            scan_with_reorder(&inputs, &names, field, args.max_delay, limit, &mut process)
         }
-        _ => scan_in_input_order(&inputs, &names, &mut process),
+        _ => scan_in_input_order(&inputs, &names, limit, &mut process),
     };
     drop(process);
     let result = result.and_then(|()| out.flush().map_err(Failure::Output));
@@ -228,24 +233,62 @@ fn open(path: &PathBuf) -> io::Result<Box<dyn Read>> {
     }
 }
 
+/// Reads one line into `buf` (cleared), keeping at most `limit` bytes of
+/// it: a longer line is consumed to its end but not held. Returns the bytes
+/// consumed (0 at the end of input) and the line's full length.
+fn read_line_limited(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<(usize, usize)> {
+    buf.clear();
+    let mut consumed = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, consumed));
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let room = (limit + 1).saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let n = chunk.len();
+        reader.consume(n);
+        consumed += n;
+        if done {
+            return Ok((consumed, consumed));
+        }
+    }
+}
+
 /// Reads the lines of one input, calling `each` with every non-blank line.
 fn for_each_line(
     reader: impl Read,
     name: &str,
     input: usize,
+    limit: usize,
     each: &mut dyn FnMut(Line) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut number = 0u64;
     loop {
         let mut bytes = Vec::new();
-        let n = reader
-            .read_until(b'\n', &mut bytes)
+        let (n, full) = read_line_limited(&mut reader, &mut bytes, limit)
             .map_err(|e| Failure::Input(name.to_string(), e))?;
         if n == 0 {
             return Ok(());
         }
         number += 1;
+        if bytes.len() > limit {
+            each(too_long(input, number, full, limit))?;
+            continue;
+        }
         trim_line(&mut bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -254,7 +297,20 @@ fn for_each_line(
             input,
             number,
             bytes,
+            rejected: None,
         })?;
+    }
+}
+
+fn too_long(input: usize, number: u64, full: usize, limit: usize) -> Line {
+    Line {
+        input,
+        number,
+        bytes: Vec::new(),
+        rejected: Some(format!(
+            "the line is {} bytes long, over the limit of {limit} bytes (raise it with --max-line-bytes)",
+            full
+        )),
     }
 }
 
@@ -268,12 +324,13 @@ fn trim_line(line: &mut Vec<u8>) {
 fn scan_in_input_order(
     inputs: &[PathBuf],
     names: &[String],
+    limit: usize,
     process: &mut Process,
 ) -> Result<(), Failure> {
     let mut batch = Vec::with_capacity(BATCH);
     for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
         let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
-        for_each_line(reader, name, i, &mut |line| {
+        for_each_line(reader, name, i, limit, &mut |line| {
             batch.push(line);
             if batch.len() == BATCH {
                 process(&batch)?;
@@ -291,13 +348,14 @@ fn scan_with_reorder(
     names: &[String],
     field: &str,
     max_delay: i64,
+    limit: usize,
     process: &mut Process,
 ) -> Result<(), Failure> {
     let mut reorder = order::Reorder::new(max_delay);
     let mut ready = Vec::with_capacity(BATCH);
     for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
         let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
-        for_each_line(reader, name, i, &mut |line| {
+        for_each_line(reader, name, i, limit, &mut |line| {
             let time = order::quick_time(&line.bytes, field);
             reorder.push(time, line, &mut ready);
             if ready.len() >= BATCH {
@@ -330,6 +388,7 @@ fn scan_files_in_time_order(
     inputs: &[PathBuf],
     names: &[String],
     field: &str,
+    limit: usize,
     process: &mut Process,
 ) -> Result<(), Failure> {
     let mut places: Vec<Place> = Vec::new();
@@ -342,9 +401,7 @@ fn scan_files_in_time_order(
         let mut number = 0u64;
         let mut bytes = Vec::new();
         loop {
-            bytes.clear();
-            let n = reader
-                .read_until(b'\n', &mut bytes)
+            let (n, full) = read_line_limited(&mut reader, &mut bytes, limit)
                 .map_err(|e| Failure::Input(name.clone(), e))?;
             if n == 0 {
                 break;
@@ -352,6 +409,16 @@ fn scan_files_in_time_order(
             number += 1;
             let start = offset;
             offset += n as u64;
+            if bytes.len() > limit {
+                places.push(Place {
+                    time: None,
+                    input: i,
+                    number,
+                    offset: start,
+                    len: full,
+                });
+                continue;
+            }
             trim_line(&mut bytes);
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -372,7 +439,7 @@ fn scan_files_in_time_order(
     }
     if sorted && inputs.len() == 1 {
         drop(places);
-        return scan_in_input_order(inputs, names, process);
+        return scan_in_input_order(inputs, names, limit, process);
     }
     // Sort the places (stably; a line without a time keeps the time of the
     // line before it in its file, so it stays where it was).
@@ -395,6 +462,14 @@ fn scan_files_in_time_order(
     let mut batch = Vec::with_capacity(BATCH);
     for (_, k) in keyed {
         let p = &places[k];
+        if p.len > limit {
+            batch.push(too_long(p.input, p.number, p.len, limit));
+            if batch.len() == BATCH {
+                process(&batch)?;
+                batch.clear();
+            }
+            continue;
+        }
         let file = &mut files[p.input];
         let mut bytes = vec![0u8; p.len];
         file.seek(SeekFrom::Start(p.offset))
@@ -404,6 +479,7 @@ fn scan_files_in_time_order(
             input: p.input,
             number: p.number,
             bytes,
+            rejected: None,
         });
         if batch.len() == BATCH {
             process(&batch)?;

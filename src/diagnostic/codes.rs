@@ -124,6 +124,17 @@ characters are always unified, whatever the profile.";
 
     level hight    # error: did you mean `high`?";
 
+    TooComplex = "E0009", "declaration too deeply nested or too long",
+"A declaration may nest parentheses, brackets and braces at most 64 deep
+and hold at most 2,000 operators (and, or, not, has, comparisons, +, -).
+These limits keep the parser and the checker within their stack whatever
+a pack holds; no real rule comes near them. Split the condition into
+`let`s:
+
+    let a = ad.body has euphemismes and tarif_horaire
+    let b = ...
+    rule r { when a or b score 20 }";
+
     DuplicateName = "E0101", "name defined twice",
 "All files of a pack share one namespace, like a Go package: a lexicon,
 pattern, let or rule name can be defined only once in the whole pack.

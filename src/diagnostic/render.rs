@@ -127,6 +127,9 @@ fn text_of(message: &str) -> Option<String> {
 impl<'a> Report<'a> {
     fn new(diag: &'a Diagnostic, sources: &Sources) -> Report<'a> {
         let primary_file = sources.get(diag.primary.span.file);
+        if let Some(report) = Report::excerpt(diag, primary_file) {
+            return report;
+        }
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             text_of(&diag.primary.message),
             span_of(&diag.primary, &primary_file.text),
@@ -156,6 +159,51 @@ impl<'a> Report<'a> {
             labels,
             related,
         }
+    }
+}
+
+/// Lines longer than this are shown as an excerpt around the label, so a
+/// generated one-line pack does not flood the terminal.
+const LONG_LINE: usize = 400;
+const CONTEXT: usize = 60;
+
+impl<'a> Report<'a> {
+    /// A report on an excerpt of a very long line: the source shown is a
+    /// window around the primary label, named with the real line and column.
+    fn excerpt(diag: &'a Diagnostic, file: &SourceFile) -> Option<Report<'a>> {
+        let text = &file.text;
+        let start = (diag.primary.span.start as usize).min(text.len());
+        let end = (diag.primary.span.end as usize).clamp(start, text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        if line_end - line_start <= LONG_LINE {
+            return None;
+        }
+        let from =
+            crate::source::floor_char_boundary(text, start.saturating_sub(CONTEXT).max(line_start));
+        let label_end = end.min(start + CONTEXT);
+        let to = crate::source::floor_char_boundary(text, (label_end + CONTEXT).min(line_end));
+        let mut shown = String::new();
+        if from > line_start {
+            shown.push('…');
+        }
+        let offset = shown.len();
+        shown.push_str(&text[from..to]);
+        if to < line_end {
+            shown.push('…');
+        }
+        let (line, col) = file.line_col(start);
+        let name = format!("{}:{line}:{col} (excerpt of a long line)", file.name);
+        let span = SourceSpan::from(offset + start - from..offset + label_end.max(start) - from);
+        Some(Report {
+            diag,
+            source: NamedSource::new(name, shown).with_language("vigie"),
+            labels: vec![LabeledSpan::new_primary_with_span(
+                text_of(&diag.primary.message),
+                span,
+            )],
+            related: Vec::new(),
+        })
     }
 }
 

@@ -371,7 +371,7 @@ mod tests {
         assert_eq!(words(":wh"), [":why"]);
         assert_eq!(words(":why tar"), ["tarif_horaire"]);
         assert_eq!(words("ad.body has euph"), ["euphemismes"]);
-        assert_eq!(words("te"), ["test", "texte"]);
+        assert_eq!(words("te"), ["terms", "test", "texte"]);
         assert_eq!(words("hi"), ["hits"]);
         assert_eq!(words(":ad { bo"), ["body", "boosted"]);
         assert_eq!(complete_at(&vocab(), ":load rul", 9), Completion::File);

@@ -33,6 +33,9 @@ pub struct Line {
     /// 1-based line number in that input.
     pub number: u64,
     pub bytes: Vec<u8>,
+    /// Set when the reader already knows the line cannot be a record (it
+    /// is over the size limit): the reason, reported in order.
+    pub rejected: Option<String>,
 }
 
 /// The result of one line.
@@ -150,6 +153,9 @@ where
 
 /// Step 1 for one line.
 fn read(scanner: &mut Scanner, line: &Line) -> Stage {
+    if let Some(reason) = &line.rejected {
+        return Stage::Rejected(reason.clone());
+    }
     let text = match std::str::from_utf8(&line.bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod chunk;
+pub mod limits;
 mod parser;
 
 pub use parser::{currency_unit, duration_unit, parse_expr, parse_file, unescape};

@@ -29,6 +29,10 @@ pub fn parse_file(file: FileId, text: &str) -> (Vec<Decl>, Vec<Diagnostic>) {
             diags: &mut diags,
             expression: false,
         };
+        if let Err(diag) = super::limits::check(file, range.start, piece) {
+            diags.push(diag);
+            continue;
+        }
         match Grammar::parse(Rule::chunk, piece) {
             Ok(mut pairs) => {
                 let chunk = pairs.next().expect("the chunk rule always yields a pair");
