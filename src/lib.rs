@@ -51,6 +51,7 @@ pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod fmt;
+pub mod lsp;
 pub mod quality;
 pub mod repl;
 pub mod scan;

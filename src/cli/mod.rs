@@ -74,6 +74,8 @@ pub enum Command {
         /// The code, such as E0101. Without it, every code is listed.
         code: Option<String>,
     },
+    /// Run the language server (LSP over stdio) for editors.
+    Lsp(crate::lsp::LspArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +114,7 @@ pub fn main() -> ExitCode {
         Command::Repl(args) => crate::repl::run(args, cli.color),
         Command::Fmt { paths, check } => fmt::run(&paths, check, stderr_color),
         Command::Eval(args) => eval::run(args, cli.color),
+        Command::Lsp(args) => crate::lsp::run(args),
     };
     ExitCode::from(code)
 }
