@@ -158,12 +158,14 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         .time_field
         .map(|i| pack.checked().schema.fields[i].name.clone());
 
+    let progress = Progress::new(io::stderr().is_terminal());
     let mut emit = |line: &Line, outcome: Outcome<Option<Vec<u8>>>| -> Result<(), Failure> {
         counts.read += 1;
+        progress.bytes(line.bytes.len() + 1);
         match outcome {
             Outcome::Rejected(reason) => {
                 counts.rejected += 1;
-                eprintln!("{}:{}: {reason}", names[line.input], line.number);
+                progress.println(&format!("{}:{}: {reason}", names[line.input], line.number));
             }
             Outcome::Scanned(verdict, bytes) => {
                 counts.scanned += 1;
@@ -174,6 +176,9 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
                     out.write_all(&bytes).map_err(Failure::Output)?;
                 }
             }
+        }
+        if counts.read % 4096 == 0 {
+            progress.update(&counts);
         }
         Ok(())
     };
@@ -190,6 +195,7 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         _ => scan_in_input_order(&inputs, &names, limit, &mut process),
     };
     drop(process);
+    progress.finish();
     let result = result.and_then(|()| out.flush().map_err(Failure::Output));
     if let Err(failure) = result {
         match failure {
@@ -487,4 +493,62 @@ fn scan_files_in_time_order(
         }
     }
     process(&batch)
+}
+
+/// The progress bar on a terminal's stderr: records, MB/s, flagged. Does
+/// nothing when stderr is not a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    bytes: std::cell::Cell<u64>,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn new(terminal: bool) -> Progress {
+        let bar = terminal.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            bytes: std::cell::Cell::new(0),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn bytes(&self, n: usize) {
+        self.bytes.set(self.bytes.get() + n as u64);
+    }
+
+    fn update(&self, c: &Counts) {
+        if let Some(bar) = &self.bar {
+            let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{} records, {:.1} MB/s, {} flagged, {} rejected",
+                c.read,
+                self.bytes.get() as f64 / 1e6 / seconds,
+                c.flagged,
+                c.rejected
+            ));
+        }
+    }
+
+    /// Prints a line above the bar (or plainly without one).
+    fn println(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
