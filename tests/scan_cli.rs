@@ -243,6 +243,13 @@ fn jsonl_verdicts_match_the_documented_format() {
         let obj = v.as_object().unwrap();
         let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
         keys.sort();
+        // `late` and `untimed` appear only when true.
+        for optional in ["late", "untimed"] {
+            if let Some(flag) = obj.get(optional) {
+                assert_eq!(flag, true);
+                keys.retain(|k| *k != optional);
+            }
+        }
         assert_eq!(keys, ["flagged", "id", "rules", "score"]);
         let score = v["score"].as_f64().unwrap();
         let mut sum = 0.0;
@@ -254,6 +261,13 @@ fn jsonl_verdicts_match_the_documented_format() {
                 .map(String::as_str)
                 .collect();
             keys.sort();
+            // `related` (stream rules) appears only when not empty.
+            if let Some(related) = rule.get("related") {
+                let ids = related.as_array().unwrap();
+                assert!(!ids.is_empty());
+                assert!(ids.iter().all(|i| originals.contains_key(i.as_str().unwrap())));
+                keys.retain(|k| *k != "related");
+            }
             assert_eq!(keys, ["evidence", "level", "rule", "score"]);
             assert!(["low", "medium", "high"].contains(&rule["level"].as_str().unwrap()));
             sum += rule["score"].as_f64().unwrap();
