@@ -86,12 +86,20 @@ impl Analysis {
     }
 }
 
+/// A file as last parsed.
+struct Parsed {
+    id: FileId,
+    text: Arc<str>,
+    decls: Vec<Decl>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 #[derive(Default)]
 struct PackState {
     analysis: Option<Arc<Analysis>>,
     dirty: bool,
-    /// Parsed files: path → (file id, text, declarations, diagnostics).
-    parsed: HashMap<PathBuf, (FileId, Arc<str>, Vec<Decl>, Vec<Diagnostic>)>,
+    /// Parsed files, by path.
+    parsed: HashMap<PathBuf, Parsed>,
     /// Files on disk: path → (modification time, text).
     disk: HashMap<PathBuf, (Option<SystemTime>, Arc<str>)>,
 }
@@ -229,20 +237,25 @@ fn analyze_pack(dir: &Path, open: &HashMap<PathBuf, OpenDoc>, state: &mut PackSt
         };
         let id = sources.add(path.display().to_string(), Arc::clone(&text));
         let entry = match state.parsed.remove(&path) {
-            Some(entry) if entry.0 == id && *entry.1 == *text => entry,
+            Some(entry) if entry.id == id && *entry.text == *text => entry,
             _ => {
-                let (decls, diags) = crate::syntax::parse_file(id, &text);
-                (id, Arc::clone(&text), decls, diags)
+                let (decls, diagnostics) = crate::syntax::parse_file(id, &text);
+                Parsed {
+                    id,
+                    text: Arc::clone(&text),
+                    decls,
+                    diagnostics,
+                }
             }
         };
-        decls_all.extend(entry.2.iter().cloned());
-        diags.extend(entry.3.iter().cloned());
+        decls_all.extend(entry.decls.iter().cloned());
+        diags.extend(entry.diagnostics.iter().cloned());
         files.push(FileInfo {
             path: path.clone(),
             uri,
             index: LineIndex::new(&text),
             version,
-            decls: entry.2.clone(),
+            decls: entry.decls.clone(),
         });
         parsed.insert(path, entry);
     }
