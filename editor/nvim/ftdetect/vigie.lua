@@ -1,0 +1,2 @@
+-- Files ending in .vigie are Vigie rule files.
+vim.filetype.add({ extension = { vigie = "vigie" } })
