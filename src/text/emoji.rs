@@ -14,6 +14,9 @@
 //!
 //! Keycap digits (0️⃣ … 9️⃣) become their digit. Other emoji stay as
 //! they are. Variation selectors (U+FE0F) are ignored when looking up.
+//!
+//! The price extractor reads 🌹 🥀 (rose) and 🎁 (cadeau) as code words
+//! for money, like the words themselves ("150🌹/h").
 
 /// The word an emoji stands for, if it is in the table.
 pub fn emoji_word(emoji: &str) -> Option<&'static str> {

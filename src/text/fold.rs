@@ -52,10 +52,13 @@ impl FoldProfile {
     /// 0→o, 1/l/!/|→i, 3→e, 4/@→a, $/5→s, 7→t ("M4ss4ge" = "massage").
     pub const LEET: FoldProfile = FoldProfile(4);
     /// Letters written one by one with a separator: "m.a.s.s.a.g.e",
-    /// "m a s s a g e", "d-o-u-c-h-e" (three letters or more).
+    /// "m a s s a g e", "d-o-u-c-h-e" (three letters or more). Two spaces
+    /// or more separate words ("d o u c h e  p o s s i b l e"); between
+    /// two letters left alone they stay two, so that folding again does
+    /// not join them.
     pub const SPACING: FoldProfile = FoldProfile(8);
-    /// Emoji that stand for words (🌹 → rose; see `emoji.rs`), keycap
-    /// digits (6️⃣ → 6).
+    /// Emoji that stand for words (🌹 → rose, with a space on each side;
+    /// see `emoji.rs`), keycap digits (6️⃣ → 6: U+FE0F and U+20E3 go).
     pub const EMOJI: FoldProfile = FoldProfile(16);
     /// What a lexicon gets when it does not say `fold(...)`, and what
     /// non-`raw` patterns see.
@@ -298,7 +301,10 @@ fn fold_char(c: char, at: u32, profile: FoldProfile, out: &mut Sink) {
             decompose_compatible(ch, |d| {
                 if !is_combining_mark(d) {
                     let d = if case { lower_one(d) } else { d };
-                    out.emit(d, at);
+                    match latin_special(d) {
+                        Some(s) => s.chars().for_each(|b| out.emit(b, at)),
+                        None => out.emit(d, at),
+                    }
                 }
             });
         } else {
@@ -524,7 +530,11 @@ fn latin_table(c: char) -> Option<&'static str> {
                     }
                     decompose_compatible(lower, |d| {
                         if !is_combining_mark(d) {
-                            s.push(lower_one(d));
+                            let d = lower_one(d);
+                            match latin_special(d) {
+                                Some(sp) => s.push_str(sp),
+                                None => s.push(d),
+                            }
                         }
                     });
                 }

@@ -3,6 +3,9 @@
 //! and Swiss forms (septante, huitante, octante, nonante) included.
 //!
 //! Words arrive folded (lower case, no accents) and split at hyphens.
+//! Reading is greedy ("trente neuf" is 39, "dix sept" 17), except after
+//! "quatre-vingts": with its plural s it is a whole number, so "quatre-vingts
+//! douze" is 80, 12.
 
 /// The value of a unit word (0..=9).
 fn unit(w: &str) -> Option<u32> {
@@ -93,6 +96,12 @@ pub fn parse_french(words: &[&str]) -> Vec<(u32, usize, usize)> {
             None
         };
         if let Some(base) = base {
+            // "quatre-vingts" with its s is a whole number: "quatre-vingts
+            // douze" is 80, 12 (92 is "quatre-vingt-douze").
+            if words[i - 1] == "vingts" {
+                out.push((base, start, i - start));
+                continue;
+            }
             let mut value = base;
             let mut j = i;
             if words.get(j) == Some(&"et") {
@@ -156,5 +165,9 @@ mod tests {
             [98, 73, 80, 82]
         );
         assert_eq!(values("dix dix-sept seize zero"), [10, 17, 16, 0]);
+        assert_eq!(
+            values("quatre-vingts douze quatre-vingt-douze quatre vingts un"),
+            [80, 12, 92, 80, 1]
+        );
     }
 }

@@ -9,26 +9,35 @@
 //! * digits, ASCII or not (full-width `０６` is NFKC-folded);
 //! * a keycap emoji (`6️⃣`);
 //! * a word of digits and digit look-alikes with at least one real digit
-//!   (`O6`, `3l`: O/o → 0, I/l → 1);
+//!   (`O6`, `3l`: O/o → 0, I/l → 1), or of digits split by `|`;
 //! * French number words, read as pairs are read aloud ("zéro six,
 //!   trente-neuf" → 0, 6, 39; see [`super::numbers`]).
 //!
 //! Groups separated by at most three separator characters (spaces, `.`,
-//! `-`, `/`, `*`, `_`, `,`, parentheses, "et") form a *run*; anything else
-//! ends it. Within a run, phones are read group by group: a `+` or `00`
-//! prefix starts an international number (`+33`/`0033` for France, others
-//! validated with the `phonenumber` crate); otherwise ten digits starting
-//! with `0` and a non-zero digit make a French number. A run that yields
-//! no valid number gives nothing, so prices, years, surfaces and mileages
-//! ("150 000 km") are never phones.
+//! `-`, `/`, `*`, `_`, `,`, `·`, parentheses; zero-width characters count
+//! for nothing) form a *run*; anything else ends it, and so does a comma
+//! and a space after a group of three digits or more (a list: "06000,
+//! 13008"). Dates (`06/03/2024`, `2024-03-06`, `12/05`) are taken out of
+//! runs.
+//! Within a run, phones are read group by group: a `+` (or `＋`) or `00`
+//! prefix starts an international number (`+33`/`0033` for France, with
+//! or without the national `(0)`; others validated with the `phonenumber`
+//! crate, the longest valid reading winning unless what follows it is a
+//! phone of its own); otherwise ten digits starting with `0` and a
+//! non-zero digit make a French number. A run that yields no valid number
+//! gives nothing, so prices, years, surfaces and mileages ("150 000 km")
+//! are never phones.
 //!
 //! A phone is **obscured** when it was not written as plain digits with
 //! ordinary separators: letters or words for digits, keycaps, full-width
-//! digits, unusual separators (`*`, `_`, `,`), or digits one by one
-//! ("0 6 3 9 ...").
+//! digits, unusual separators between its groups (`*`, `_`, `,`, `·`,
+//! `|`, zero-width characters), or digits one by one ("0 6 3 9 ...").
+//!
+//! A number written several times is listed once, at its first writing
+//! (its span, its `obscured`).
 
 use super::numbers::{is_number_word, parse_french};
-use super::tokens::{tokenize, TokenKind};
+use super::tokens::{tokenize, Token, TokenKind};
 use crate::value::Phone;
 use unicode_normalization::UnicodeNormalization;
 
@@ -50,32 +59,25 @@ struct Group {
     end: usize,
     /// Not plain ASCII digits.
     disguised: bool,
-    /// Separated from the previous group by an unusual separator (`*`,
-    /// `_`, `,`).
-    after_odd: bool,
+    /// An unusual separator stands between the previous group and this one.
+    odd_before: bool,
 }
 
-/// A run of groups, with what separated them.
+/// A run of groups.
 #[derive(Debug, Default)]
 struct Run {
-    plus: bool,
+    /// Where the `+` that starts the run is, if one does.
+    plus: Option<usize>,
+    /// The `+` was full-width.
+    plus_disguised: bool,
     groups: Vec<Group>,
-    /// An unusual separator was seen since the last group.
-    pending_odd: bool,
-}
-
-impl Run {
-    fn push(&mut self, mut group: Group) {
-        group.after_odd = std::mem::take(&mut self.pending_odd) && !self.groups.is_empty();
-        self.groups.push(group);
-    }
 }
 
 /// Every phone in `text`, in order, without repeating a number.
 pub fn extract_phones(text: &str) -> Vec<FoundPhone> {
     let mut found: Vec<FoundPhone> = Vec::new();
     for run in runs(text) {
-        for phone in read_run(&run) {
+        for phone in read_run(text, &run) {
             if !found.iter().any(|f| f.number == phone.number) {
                 found.push(phone);
             }
@@ -86,7 +88,8 @@ pub fn extract_phones(text: &str) -> Vec<FoundPhone> {
 
 /// Normalises what a record's `phone` field holds: plain numbers first
 /// (`06 12 34 56 78`, `+33 6 ...`), then any written form the extractor
-/// understands (then `obscured` is set). `None` when it holds no phone.
+/// understands (then `obscured` is set). `None` when it holds no phone, or
+/// several different ones.
 pub fn parse_phone(text: &str) -> Option<Phone> {
     let phones = extract_phones(text);
     match phones.as_slice() {
@@ -104,7 +107,7 @@ fn fold_word(w: &str) -> String {
 }
 
 /// Reads a word as digits when it is made of digits and look-alikes with at
-/// least one real digit.
+/// least one real digit, possibly split by `|` ("06|39|98").
 fn digit_word(w: &str) -> Option<(String, bool)> {
     let normalized: String = w.nfkc().collect();
     let mut digits = String::with_capacity(normalized.len());
@@ -124,129 +127,254 @@ fn digit_word(w: &str) -> Option<(String, bool)> {
                 digits.push('1');
                 disguised = true;
             }
+            '|' => disguised = true,
             _ => return None,
         }
     }
     real.then_some((digits, disguised))
 }
 
-fn runs(text: &str) -> Vec<Run> {
-    let tokens = tokenize(text);
-    let mut runs = Vec::new();
-    let mut run = Run::default();
-    let mut gap = 0; // separator characters since the last group
-    let mut words: Vec<(String, usize, usize)> = Vec::new(); // pending number words
-    let flush_words = |words: &mut Vec<(String, usize, usize)>, run: &mut Run| {
-        if words.is_empty() {
+/// Cuts the text into runs of digit groups.
+struct Runs<'t> {
+    text: &'t str,
+    runs: Vec<Run>,
+    run: Run,
+    /// Separator characters since the last group.
+    gap: usize,
+    /// An unusual separator since the last group.
+    odd: bool,
+    /// Number words not yet read: (folded word, start, end).
+    words: Vec<(String, usize, usize)>,
+}
+
+impl Runs<'_> {
+    fn push(&mut self, digits: String, start: usize, end: usize, disguised: bool) {
+        self.flush_words();
+        self.run.groups.push(Group {
+            digits,
+            start,
+            end,
+            disguised,
+            odd_before: std::mem::take(&mut self.odd),
+        });
+        self.gap = 0;
+    }
+
+    fn flush_words(&mut self) {
+        if self.words.is_empty() {
             return;
         }
-        let list: Vec<&str> = words.iter().map(|(w, _, _)| w.as_str()).collect();
+        let list: Vec<&str> = self.words.iter().map(|(w, _, _)| w.as_str()).collect();
         for (value, first, count) in parse_french(&list) {
-            run.push(Group {
+            self.run.groups.push(Group {
                 digits: value.to_string(),
-                start: words[first].1,
-                end: words[first + count - 1].2,
+                start: self.words[first].1,
+                end: self.words[first + count - 1].2,
                 disguised: true,
-                after_odd: false,
+                odd_before: std::mem::take(&mut self.odd),
             });
         }
-        words.clear();
-    };
-    let end_run = |run: &mut Run, words: &mut Vec<(String, usize, usize)>, runs: &mut Vec<Run>| {
-        flush_words(words, run);
+        self.words.clear();
+    }
+
+    fn end_run(&mut self) {
+        self.flush_words();
+        let run = std::mem::take(&mut self.run);
         if !run.groups.is_empty() {
-            runs.push(std::mem::take(run));
-        } else {
-            *run = Run::default();
+            self.runs.push(run);
         }
-    };
-    for t in &tokens {
-        let s = t.text(text);
-        match t.kind {
-            TokenKind::Keycap => {
-                flush_words(&mut words, &mut run);
-                let d = s.chars().next().unwrap_or('0');
-                if d.is_ascii_digit() {
-                    run.push(Group {
-                        digits: d.to_string(),
-                        start: t.start,
-                        end: t.end,
-                        disguised: true,
-                        after_odd: false,
-                    });
-                    gap = 0;
-                } else {
-                    end_run(&mut run, &mut words, &mut runs);
-                }
-            }
-            TokenKind::Word => {
-                if let Some((digits, disguised)) = digit_word(s) {
-                    flush_words(&mut words, &mut run);
-                    run.push(Group {
-                        digits,
-                        start: t.start,
-                        end: t.end,
-                        disguised,
-                        after_odd: false,
-                    });
-                    gap = 0;
-                    continue;
-                }
-                let folded = fold_word(s);
-                if is_number_word(&folded) && (folded != "et" || !words.is_empty()) {
-                    words.push((folded, t.start, t.end));
-                    gap = 0;
-                    continue;
-                }
-                end_run(&mut run, &mut words, &mut runs);
-                gap = 0;
-            }
-            TokenKind::Space => {
-                gap += s.chars().count();
-                if s.matches('\n').count() >= 2 || gap > 3 {
-                    end_run(&mut run, &mut words, &mut runs);
-                    gap = 0;
-                }
-            }
-            TokenKind::Invisible => {}
-            TokenKind::Other if s == "+" => {
-                // A `+` starts a number only at the start of a run.
-                end_run(&mut run, &mut words, &mut runs);
-                run.plus = true;
-                gap = 0;
-            }
-            TokenKind::Other
-                if matches!(s, "." | "-" | "/" | "*" | "_" | "," | "(" | ")" | "·") =>
-            {
-                if matches!(s, "*" | "_" | "," | "·") {
-                    run.pending_odd = true;
-                }
-                gap += 1;
-                if gap > 3 {
-                    end_run(&mut run, &mut words, &mut runs);
-                    gap = 0;
-                }
-            }
-            _ => {
-                end_run(&mut run, &mut words, &mut runs);
-                gap = 0;
-            }
+        self.gap = 0;
+        self.odd = false;
+    }
+
+    /// Inside a run: groups read, or number words pending.
+    fn open(&self) -> bool {
+        !self.run.groups.is_empty() || !self.words.is_empty()
+    }
+
+    fn separator(&mut self, chars: usize, odd: bool) {
+        if odd && self.open() {
+            self.odd = true;
+        }
+        self.gap += chars;
+        if self.gap > 3 {
+            self.end_run();
         }
     }
-    end_run(&mut run, &mut words, &mut runs);
-    runs
+
+    fn token(&mut self, tokens: &[Token], i: usize) {
+        let t = &tokens[i];
+        let s = t.text(self.text);
+        match t.kind {
+            TokenKind::Keycap => match s.chars().next() {
+                Some(d) if d.is_ascii_digit() => self.push(d.to_string(), t.start, t.end, true),
+                _ => self.end_run(),
+            },
+            TokenKind::Word => {
+                if let Some((digits, disguised)) = digit_word(s) {
+                    self.push(digits, t.start, t.end, disguised);
+                    return;
+                }
+                let folded = fold_word(s);
+                if is_number_word(&folded) && (folded != "et" || !self.words.is_empty()) {
+                    self.words.push((folded, t.start, t.end));
+                    self.gap = 0;
+                    return;
+                }
+                self.end_run();
+            }
+            TokenKind::Space => {
+                if s.matches('\n').count() >= 2 {
+                    self.end_run();
+                } else {
+                    self.separator(s.chars().count(), false);
+                }
+            }
+            // Zero-width characters: no gap, but a disguise.
+            TokenKind::Invisible => self.separator(0, true),
+            TokenKind::Other if matches!(s, "+" | "＋" | "﹢") => {
+                // A `+` starts a number only at the start of a run.
+                self.end_run();
+                self.run.plus = Some(t.start);
+                self.run.plus_disguised = s != "+";
+            }
+            // The marks of a keycap glued to digits ("123️⃣"): the tokenizer
+            // leaves them out of the word.
+            TokenKind::Other if matches!(s, "\u{fe0f}" | "\u{20e3}") => {
+                if let Some(last) = self.run.groups.last_mut().filter(|g| g.end == t.start) {
+                    last.end = t.end;
+                    last.disguised = true;
+                } else {
+                    self.end_run();
+                }
+            }
+            TokenKind::Other if s == "," => {
+                // "06000, 13008": a list, not a phone.
+                let list = tokens
+                    .get(i + 1)
+                    .is_some_and(|n| n.kind == TokenKind::Space)
+                    && self.words.is_empty()
+                    && self
+                        .run
+                        .groups
+                        .last()
+                        .is_some_and(|g| g.digits.len() > 2 && g.end == t.start);
+                if list {
+                    self.end_run();
+                } else {
+                    self.separator(1, true);
+                }
+            }
+            TokenKind::Other if matches!(s, "*" | "_" | "·") => self.separator(1, true),
+            TokenKind::Other if matches!(s, "." | "-" | "/" | "(" | ")") => {
+                self.separator(1, false)
+            }
+            _ => self.end_run(),
+        }
+    }
+}
+
+fn runs(text: &str) -> Vec<Run> {
+    let tokens = tokenize(text);
+    let mut r = Runs {
+        text,
+        runs: Vec::new(),
+        run: Run::default(),
+        gap: 0,
+        odd: false,
+        words: Vec::new(),
+    };
+    for i in 0..tokens.len() {
+        r.token(&tokens, i);
+    }
+    r.end_run();
+    r.runs
+}
+
+/// Groups that are part of a date: `06/03/2024`, `6.3.2024`, `2024-03-06`
+/// (the same separator twice, nothing else between the groups), or a day
+/// and a month alone (`12/05`, `12.05`) in a run not separated that way.
+fn date_groups(text: &str, groups: &[Group]) -> Vec<bool> {
+    let mut date = vec![false; groups.len()];
+    let value = |g: &Group| g.digits.parse::<u32>().unwrap_or(0);
+    for i in 0..groups.len().saturating_sub(2) {
+        let [a, b, c] = [&groups[i], &groups[i + 1], &groups[i + 2]];
+        let sep1 = &text[a.end..b.start];
+        let sep2 = &text[b.end..c.start];
+        if sep1 != sep2 || !matches!(sep1, "/" | "." | "-") {
+            continue;
+        }
+        let year = |g: &Group| g.digits.len() == 4 && (1900..=2099).contains(&value(g));
+        let day_month = |d: &Group, m: &Group| {
+            d.digits.len() <= 2
+                && m.digits.len() <= 2
+                && (1..=31).contains(&value(d))
+                && (1..=12).contains(&value(m))
+        };
+        if (year(c) && day_month(a, b)) || (year(a) && day_month(c, b)) {
+            date[i..i + 3].iter_mut().for_each(|d| *d = true);
+        }
+    }
+    // "le 12/05 06 39 ...": a day and a month glued by `/` or `.`, with the
+    // same separator neither before nor after them.
+    for i in 0..groups.len().saturating_sub(1) {
+        let [a, b] = [&groups[i], &groups[i + 1]];
+        let sep = &text[a.end..b.start];
+        let outside = |r: &str| r.starts_with(sep) || r.ends_with(sep);
+        let before = i
+            .checked_sub(1)
+            .map_or("", |p| &text[groups[p].end..a.start]);
+        let after = groups.get(i + 2).map_or("", |n| &text[b.end..n.start]);
+        if matches!(sep, "/" | ".")
+            && !outside(before)
+            && !outside(after)
+            && a.digits.len() <= 2
+            && b.digits.len() <= 2
+            && (1..=31).contains(&value(a))
+            && (1..=12).contains(&value(b))
+        {
+            date[i] = true;
+            date[i + 1] = true;
+        }
+    }
+    date
 }
 
 /// Reads the phones of one run, group by group.
-fn read_run(run: &Run) -> Vec<FoundPhone> {
+fn read_run(text: &str, run: &Run) -> Vec<FoundPhone> {
     let mut out = Vec::new();
-    let groups = &run.groups;
+    let date = date_groups(text, &run.groups);
     let mut g = 0;
-    while g < groups.len() {
-        let international = g == 0 && run.plus;
-        match read_at(run, g, international) {
-            Some((phone, used)) => {
-                out.push(phone);
+    while g < run.groups.len() {
+        if date[g] {
+            g += 1;
+            continue;
+        }
+        // The groups up to the next date.
+        let end = (g..run.groups.len())
+            .find(|&k| date[k])
+            .unwrap_or(run.groups.len());
+        let groups = &run.groups[..end];
+        let plus = (g == 0).then_some(run.plus).flatten();
+        // A `+` that does not start a valid international number may still
+        // stand before a national one ("infos + 06 ...").
+        let reading = plus
+            .and_then(|at| read_at(groups, g, true).map(|r| (r, Some(at))))
+            .or_else(|| read_at(groups, g, false).map(|r| (r, None)));
+        match reading {
+            Some(((number, used), plus_at)) => {
+                let span = &groups[g..g + used];
+                let single = span.iter().filter(|x| x.digits.len() == 1).count();
+                let obscured = span.iter().any(|x| x.disguised)
+                    || span[1..].iter().any(|x| x.odd_before)
+                    || single >= 4
+                    || (plus_at.is_some() && run.plus_disguised);
+                out.push(FoundPhone {
+                    number,
+                    obscured,
+                    start: plus_at.unwrap_or(span[0].start),
+                    end: span[used - 1].end,
+                });
                 g += used;
             }
             None => g += 1,
@@ -255,49 +383,43 @@ fn read_run(run: &Run) -> Vec<FoundPhone> {
     out
 }
 
-/// Tries to read one phone starting at group `g`. Returns it and the number
-/// of groups used.
-fn read_at(run: &Run, g: usize, plus: bool) -> Option<(FoundPhone, usize)> {
-    let groups = &run.groups[g..];
+/// Tries to read one phone starting at group `g`. Returns its E.164 form
+/// and the number of groups used.
+fn read_at(groups: &[Group], g: usize, plus: bool) -> Option<(String, usize)> {
     let mut digits = String::new();
-    for (i, group) in groups.iter().enumerate().take(16) {
+    let mut valid: Vec<(String, usize)> = Vec::new();
+    for (i, group) in groups[g..].iter().enumerate().take(16) {
         digits.push_str(&group.digits);
-        let used = i + 1;
-        let number = if plus {
-            international(&digits)
-        } else if let Some(rest) = digits.strip_prefix("00") {
-            international(rest)
-        } else if digits.len() == 10 && digits.starts_with('0') && !digits.starts_with("00") {
-            Some(format!("+33{}", &digits[1..]))
-        } else {
-            None
-        };
-        if let Some(number) = number {
-            // A longer reading (more groups) would not be this number.
-            let longer = groups.get(used).is_some_and(|next| {
-                plus && !number.starts_with("+33") && digits.len() + next.digits.len() <= 15
-            });
-            if !longer {
-                let span = &groups[..used];
-                let single = span.iter().filter(|x| x.digits.len() == 1).count();
-                let odd = span[1..].iter().any(|x| x.after_odd);
-                let obscured = span.iter().any(|x| x.disguised) || odd || single >= 4;
-                return Some((
-                    FoundPhone {
-                        number,
-                        obscured,
-                        start: span[0].start,
-                        end: span[used - 1].end,
-                    },
-                    used,
-                ));
-            }
-        }
-        if digits.len() >= 15 {
+        if digits.len() > 17 {
             break;
         }
+        let used = i + 1;
+        let (number, international) = if plus {
+            (international(&digits), true)
+        } else if let Some(rest) = digits.strip_prefix("00") {
+            (international(rest), true)
+        } else if digits.len() == 10 && digits.starts_with('0') {
+            (Some(format!("+33{}", &digits[1..])), false)
+        } else {
+            (None, false)
+        };
+        if let Some(number) = number {
+            // French readings are final; another country's may go on
+            // (its numbers have several lengths).
+            let last = !international || number.starts_with("+33");
+            valid.push((number, used));
+            if last {
+                break;
+            }
+        }
     }
-    None
+    // The longest valid reading, unless the groups after a shorter one
+    // make a phone of their own.
+    let (shortest, longest) = (valid.first()?, valid.last()?);
+    if valid.len() > 1 && read_at(groups, g + shortest.1, false).is_some() {
+        return Some(shortest.clone());
+    }
+    Some(longest.clone())
 }
 
 /// An international number from its digits after `+` or `00`.

@@ -27,10 +27,12 @@ pub enum TokenKind {
     /// `@name`.
     #[regex(r"@[\p{L}\p{N}_.]+", priority = 6)]
     Handle,
-    /// Letters and digits, with leet symbols inside (`@$!|`) or at the edges
-    /// (`@$`, any number of them: so that folding `$` to `s` never glues a
-    /// neighbouring `$` to the word, which keeps folding idempotent).
-    #[regex(r"[@$]*[\p{L}\p{N}][\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]*(?:[@$!|]+[\p{L}\p{N}][\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]*)*[@$]*", priority = 4)]
+    /// Letters and digits (and the marks that follow them), with leet
+    /// symbols inside (`@$!|`) or at the edges (`@$`). A symbol takes what a
+    /// letter in its place would take (any number of `@$` at the edges,
+    /// marks after it), so the word is cut the same once `leet` has made
+    /// its symbols letters: folding stays idempotent.
+    #[regex(r"[@$]*[\p{L}\p{N}][\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]*(?:[@$!|]+[\p{L}\p{N}\p{M}--[\u{fe0f}\u{20e3}]]+)*[@$]*", priority = 4)]
     Word,
     /// A keycap digit: `6️⃣` (digit, optional VS16, U+20E3).
     #[regex(r"[0-9#*]\u{fe0f}?\u{20e3}", priority = 8)]
