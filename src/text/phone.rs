@@ -76,10 +76,14 @@ struct Run {
 /// Every phone in `text`, in order, without repeating a number.
 pub fn extract_phones(text: &str) -> Vec<FoundPhone> {
     let mut found: Vec<FoundPhone> = Vec::new();
-    for run in runs(text) {
-        for phone in read_run(text, &run) {
-            if !found.iter().any(|f| f.number == phone.number) {
-                found.push(phone);
+    for (offset, piece) in super::pieces(text, super::PIECE) {
+        for run in runs(piece) {
+            for mut phone in read_run(piece, &run) {
+                if !found.iter().any(|f| f.number == phone.number) {
+                    phone.start += offset;
+                    phone.end += offset;
+                    found.push(phone);
+                }
             }
         }
     }

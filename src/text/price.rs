@@ -588,6 +588,21 @@ fn not_money_after(items: &[Item], i: usize) -> bool {
 
 /// Every price in `text`, in order.
 pub fn extract_prices(text: &str) -> Vec<FoundPrice> {
+    if text.len() <= super::PIECE {
+        return extract_prices_in(text);
+    }
+    let mut out = Vec::new();
+    for (offset, piece) in super::pieces(text, super::PIECE) {
+        out.extend(extract_prices_in(piece).into_iter().map(|mut p| {
+            p.start += offset;
+            p.end += offset;
+            p
+        }));
+    }
+    out
+}
+
+fn extract_prices_in(text: &str) -> Vec<FoundPrice> {
     let items = lex(text);
     let mut out = Vec::new();
     let candidate = |i: usize| matches!(items[i].lex, Lex::Num(..)) && !not_money_after(&items, i);
