@@ -39,3 +39,25 @@ pub(crate) fn pieces(text: &str, max: usize) -> Vec<(usize, &str)> {
 }
 pub use phone::{extract_phones, parse_phone, FoundPhone};
 pub use price::{extract_prices, FoundPrice};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_read_in_pieces_with_exact_spans() {
+        let filler = "Très bon état, à venir chercher sur place. ".repeat(3000);
+        let text = format!("{filler}Appelez le 06 39 98 12 34. {filler}Tarif 1h 150, ou 06 39 98 55 66.");
+        assert!(text.len() > 3 * PIECE);
+        let phones = extract_phones(&text);
+        assert_eq!(phones.len(), 2);
+        assert_eq!(&text[phones[0].start..phones[0].end], "06 39 98 12 34");
+        assert_eq!(&text[phones[1].start..phones[1].end], "06 39 98 55 66");
+        let prices = extract_prices(&text);
+        assert_eq!(prices.len(), 1);
+        assert_eq!(&text[prices[0].start..prices[0].end], "1h 150");
+        let cut: Vec<(usize, &str)> = pieces(&text, PIECE);
+        assert!(cut.iter().all(|(_, p)| p.len() <= PIECE));
+        assert_eq!(cut.iter().map(|(_, p)| p.len()).sum::<usize>(), text.len());
+    }
+}
