@@ -194,7 +194,6 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         }
         _ => scan_in_input_order(&inputs, &names, limit, &mut process),
     };
-    drop(process);
     progress.finish();
     let result = result.and_then(|()| out.flush().map_err(Failure::Output));
     if let Err(failure) = result {

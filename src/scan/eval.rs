@@ -14,6 +14,10 @@ use std::sync::Arc;
 
 use super::record::Record;
 
+/// A let's value for the record, with the evidence and related ids it
+/// found (replayed each time the let is used).
+pub type LetValue = (Value, Vec<Evidence>, Vec<String>);
+
 /// Per-record state of the evaluator.
 pub struct Eval<'a> {
     pub compiled: &'a Compiled,
@@ -24,7 +28,7 @@ pub struct Eval<'a> {
     pub source_hits: &'a [Vec<Hit>],
     pub bufs: &'a mut MatchBuffers,
     /// Lets already evaluated for this record, with their evidence.
-    pub lets: Vec<Option<(Value, Vec<Evidence>, Vec<String>)>>,
+    pub lets: Vec<Option<LetValue>>,
     pub locals: Vec<Value>,
     pub evidence: Vec<Evidence>,
     /// Values of the pack's stream aggregates for this record.

@@ -47,6 +47,9 @@ pub enum Outcome<T> {
     Rejected(String),
 }
 
+/// Receives each line's outcome, in input order; an error stops the scan.
+pub type Emit<'a, T, E> = dyn FnMut(&Line, Outcome<T>) -> Result<(), E> + 'a;
+
 /// Lines per batch: large enough to keep the threads busy, small enough to
 /// keep memory flat.
 pub const BATCH: usize = 2048;
@@ -92,11 +95,7 @@ where
     }
 
     /// Processes one batch; calls `emit` for each line, in order.
-    pub fn run_batch<E>(
-        &mut self,
-        lines: &[Line],
-        emit: &mut dyn FnMut(&Line, Outcome<T>) -> Result<(), E>,
-    ) -> Result<(), E> {
+    pub fn run_batch<E>(&mut self, lines: &[Line], emit: &mut Emit<'_, T, E>) -> Result<(), E> {
         let pack = self.pack;
         let render = &self.render;
         if !self.stream_rules {
