@@ -265,7 +265,9 @@ fn jsonl_verdicts_match_the_documented_format() {
             if let Some(related) = rule.get("related") {
                 let ids = related.as_array().unwrap();
                 assert!(!ids.is_empty());
-                assert!(ids.iter().all(|i| originals.contains_key(i.as_str().unwrap())));
+                assert!(ids
+                    .iter()
+                    .all(|i| originals.contains_key(i.as_str().unwrap())));
                 keys.retain(|k| *k != "related");
             }
             assert_eq!(keys, ["evidence", "level", "rule", "score"]);

@@ -47,7 +47,8 @@ mod tests {
     #[test]
     fn long_texts_are_read_in_pieces_with_exact_spans() {
         let filler = "Très bon état, à venir chercher sur place. ".repeat(3000);
-        let text = format!("{filler}Appelez le 06 39 98 12 34. {filler}Tarif 1h 150, ou 06 39 98 55 66.");
+        let text =
+            format!("{filler}Appelez le 06 39 98 12 34. {filler}Tarif 1h 150, ou 06 39 98 55 66.");
         assert!(text.len() > 3 * PIECE);
         let phones = extract_phones(&text);
         assert_eq!(phones.len(), 2);
