@@ -972,7 +972,8 @@ fn personalise(rng: &mut Rng, city: &str, d: &mut Draft) {
     ];
     for (from, to) in VARIANTS {
         if d.body.contains(*from) {
-            let to: &str = *rng.pick(*to);
+            let choices: &[&str] = to;
+            let to: &&str = rng.pick(choices);
             d.body = d.body.replace(*from, to);
         }
     }
@@ -1593,7 +1594,7 @@ fn item(rng: &mut Rng, city: &str, items: &[(&str, u32, u32)], category: &'stati
 fn pets(rng: &mut Rng, city: &str) -> Draft {
     let p = *rng.pick(PETS);
     let price = rng.range(10, 90) * 10;
-    let s = vec![
+    let s = [
         format!("{} disponibles à {city}.", cap(p)),
         format!(
             "Nés le {} {}, vaccinés, pucés, vermifugés.",
@@ -1630,7 +1631,7 @@ fn siret(rng: &mut Rng) -> String {
 
 fn florist(rng: &mut Rng, city: &str) -> Draft {
     let (a, b) = (rng.range(30, 40), rng.range(55, 70));
-    let s = vec![
+    let s = [
         format!("Fleuriste artisan à {city}. Bouquet de 12 roses rouges {a} €, 24 roses {b} €."),
         "Composition de saison à partir de 25 €.".to_string(),
         format!("Commande la veille, retrait en boutique ou livraison dans {city}."),

@@ -154,13 +154,14 @@ fn run(a: Args) -> Result<(), String> {
             }
             let s = &g.stats;
             eprintln!(
-                "{} ads, {:.1} MB: {} suspicious ({:.1} %), {} planted in {} events",
+                "{} ads, {:.1} MB: {} suspicious ({:.1} %), {} planted in {} events (generator v{})",
                 s.ads,
                 s.bytes as f64 / 1e6,
                 s.suspect,
                 100.0 * s.suspect as f64 / s.ads.max(1) as f64,
                 s.planted,
-                s.events
+                s.events,
+                corpus::VERSION
             );
         }
         "pack" | "terms" | "big-pack" => {
