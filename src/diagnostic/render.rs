@@ -3,8 +3,9 @@
 
 use super::{Diagnostic, Label, Severity};
 use crate::source::{SourceFile, Sources};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions {
@@ -98,19 +99,91 @@ pub fn to_json(diag: &Diagnostic, sources: &Sources) -> serde_json::Value {
 /// own source, so a duplicate across two files shows both places.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: Window,
     labels: Vec<LabeledSpan>,
     related: Vec<Note>,
 }
 
 struct Note {
     message: String,
-    source: NamedSource<String>,
+    source: Window,
     label: LabeledSpan,
 }
 
-fn named(file: &SourceFile) -> NamedSource<String> {
-    NamedSource::new(file.name.clone(), file.text.to_string()).with_language("vigie")
+/// Files larger than this are shown through a window of a few lines around
+/// the labels: miette reads a source from its start for each label, which
+/// costs seconds per diagnostic on a 50 MB generated pack.
+const LARGE_FILE: usize = 1 << 20;
+
+/// The file as miette's source: the whole text (shared, not copied), or for
+/// a large file the lines around `spans`, with the file's real line numbers.
+fn named(file: &SourceFile, spans: &[(usize, usize)]) -> Window {
+    let text = &file.text;
+    if text.len() <= LARGE_FILE || spans.is_empty() {
+        return Window {
+            name: file.name.clone(),
+            text: Arc::clone(text),
+            offset: 0,
+            first_line: 0,
+        };
+    }
+    let low = spans.iter().map(|s| s.0).min().unwrap_or(0).min(text.len());
+    let high = spans
+        .iter()
+        .map(|s| s.1)
+        .max()
+        .unwrap_or(0)
+        .clamp(low, text.len());
+    let mut start = low;
+    for _ in 0..3 {
+        start = text[..start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+    }
+    let mut end = high;
+    for _ in 0..3 {
+        end = text[end.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| end + i + 1);
+    }
+    let start = crate::source::floor_char_boundary(text, start);
+    let end = crate::source::floor_char_boundary(text, end.min(text.len())).max(start);
+    Window {
+        name: file.name.clone(),
+        text: Arc::from(&text[start..end]),
+        offset: start,
+        first_line: text[..start].bytes().filter(|&b| b == b'\n').count(),
+    }
+}
+
+/// A source for miette: `text` is the file from byte `offset` (line
+/// `first_line`, 0-based) on.
+struct Window {
+    name: String,
+    text: Arc<str>,
+    offset: usize,
+    first_line: usize,
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let local = SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
+        let inner = self.text.as_bytes().read_span(&local, before, after)?;
+        let inner_span = inner.span();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner_span.offset() + self.offset).into(), inner_span.len()),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }
 
 fn span_of(label: &Label, text: &str) -> SourceSpan {
@@ -135,6 +208,11 @@ impl<'a> Report<'a> {
             span_of(&diag.primary, &primary_file.text),
         )];
         let mut related = Vec::new();
+        let same_file: Vec<(usize, usize)> = std::iter::once(&diag.primary)
+            .chain(diag.secondary.iter())
+            .filter(|l| l.span.file == diag.primary.span.file)
+            .map(|l| (l.span.start as usize, l.span.end as usize))
+            .collect();
         for label in &diag.secondary {
             let file = sources.get(label.span.file);
             if label.span.file == diag.primary.span.file {
@@ -145,7 +223,10 @@ impl<'a> Report<'a> {
             } else {
                 related.push(Note {
                     message: label.message.clone(),
-                    source: named(file),
+                    source: named(
+                        file,
+                        &[(label.span.start as usize, label.span.end as usize)],
+                    ),
                     label: LabeledSpan::new_primary_with_span(
                         text_of(&label.message),
                         span_of(label, &file.text),
@@ -155,7 +236,7 @@ impl<'a> Report<'a> {
         }
         Report {
             diag,
-            source: named(primary_file),
+            source: named(primary_file, &same_file),
             labels,
             related,
         }
@@ -197,7 +278,12 @@ impl<'a> Report<'a> {
         let span = SourceSpan::from(offset + start - from..offset + label_end.max(start) - from);
         Some(Report {
             diag,
-            source: NamedSource::new(name, shown).with_language("vigie"),
+            source: Window {
+                name,
+                text: Arc::from(shown),
+                offset: 0,
+                first_line: 0,
+            },
             labels: vec![LabeledSpan::new_primary_with_span(
                 text_of(&diag.primary.message),
                 span,
