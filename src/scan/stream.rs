@@ -25,7 +25,7 @@
 //! without a key, gets no value (comparisons with it are false).
 
 use crate::check::CheckedPack;
-use crate::text::fingerprint::BANDS;
+use crate::text::fingerprint::{BANDS, MIN_SHARED_BANDS};
 use crate::value::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -229,27 +229,12 @@ impl Window {
                 related,
             };
         }
-        // A fingerprint: the union of its band groups.
-        let mut seen: HashSet<u64> = HashSet::new();
-        let mut values: HashSet<u64> = HashSet::new();
-        let mut union: Vec<&Entry> = Vec::new();
-        for key in keys {
-            if let Some(group) = self.groups.get(key) {
-                for e in &group.entries {
-                    if seen.insert(e.seq) {
-                        if let Some(v) = e.value {
-                            values.insert(v);
-                        }
-                        union.push(e);
-                    }
-                }
-            }
-        }
-        union.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        // A fingerprint: the ads sharing enough of its band groups.
+        let (union, values) = self.fingerprint_matches(keys, i64::MIN, i64::MAX);
         let value = if self.distinct {
             values.len()
         } else {
-            seen.len()
+            union.len()
         };
         AggregateValue {
             value: Value::Number(value as f64),
@@ -262,34 +247,49 @@ impl Window {
         }
     }
 
-    /// The aggregate for a late ad, which is not inserted: the ads of its
-    /// window already seen, plus itself.
-    fn read_late(&self, t: i64, keys: &[u64], value: Option<u64>) -> AggregateValue {
-        let oldest = t.saturating_sub(self.within);
-        let mut seen: HashSet<u64> = HashSet::new();
-        let mut values: HashSet<u64> = value.into_iter().collect();
-        let mut union: Vec<&Entry> = Vec::new();
+    /// The entries (most recent first) that share at least
+    /// `MIN_SHARED_BANDS` band groups with `keys` (or the one group of a
+    /// plain key), with a time in `oldest..=newest`; and their distinct
+    /// values.
+    fn fingerprint_matches(
+        &self,
+        keys: &[u64],
+        oldest: i64,
+        newest: i64,
+    ) -> (Vec<&Entry>, HashSet<u64>) {
+        let needed = if keys.len() > 1 { MIN_SHARED_BANDS } else { 1 };
+        let mut shared: HashMap<u64, (usize, &Entry)> = HashMap::new();
         for key in keys {
             if let Some(group) = self.groups.get(key) {
                 for e in group
                     .entries
                     .iter()
-                    .filter(|e| e.time >= oldest && e.time <= t)
+                    .filter(|e| e.time >= oldest && e.time <= newest)
                 {
-                    if seen.insert(e.seq) {
-                        if let Some(v) = e.value {
-                            values.insert(v);
-                        }
-                        union.push(e);
-                    }
+                    shared.entry(e.seq).or_insert((0, e)).0 += 1;
                 }
             }
         }
+        let mut union: Vec<&Entry> = shared
+            .into_values()
+            .filter(|(n, _)| *n >= needed)
+            .map(|(_, e)| e)
+            .collect();
         union.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        let values = union.iter().filter_map(|e| e.value).collect();
+        (union, values)
+    }
+
+    /// The aggregate for a late ad, which is not inserted: the ads of its
+    /// window already seen, plus itself.
+    fn read_late(&self, t: i64, keys: &[u64], value: Option<u64>) -> AggregateValue {
+        let oldest = t.saturating_sub(self.within);
+        let (union, mut values) = self.fingerprint_matches(keys, oldest, t);
+        values.extend(value);
         let value = if self.distinct {
             values.len()
         } else {
-            seen.len() + 1
+            union.len() + 1
         };
         AggregateValue {
             value: Value::Number(value as f64),
