@@ -80,10 +80,11 @@ pub fn verdict(pack: &Pack, record: &Record, v: &Verdict, color: bool) -> String
     out
 }
 
-/// The evidence with some context on each side, on one line.
-fn snippet(text: &str, start: usize, end: usize) -> (String, String, String) {
-    let start = start.min(text.len());
-    let end = end.clamp(start, text.len());
+/// The evidence with some context on each side, on one line (shared with
+/// the REPL).
+pub(crate) fn snippet(text: &str, start: usize, end: usize) -> (String, String, String) {
+    let start = crate::source::floor_char_boundary(text, start.min(text.len()));
+    let end = crate::source::floor_char_boundary(text, end.clamp(start, text.len()));
     let before: Vec<char> = text[..start].chars().collect();
     let after: Vec<char> = text[end..].chars().collect();
     let mut b: String = before[before.len().saturating_sub(CONTEXT)..]
@@ -100,7 +101,7 @@ fn snippet(text: &str, start: usize, end: usize) -> (String, String, String) {
 }
 
 /// Newlines and tabs as spaces, so columns stay aligned.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()

@@ -2,6 +2,7 @@
 //! in the ad's text, explanations, rule lists, ads and scan summaries.
 
 use super::session::{Ad, Problem, Warnings};
+use crate::cli::pretty::snippet;
 use crate::diagnostic::{render, Diagnostic, RenderOptions};
 use crate::scan::{Evidence, Verdict, WhyLine};
 use crate::source::Sources;
@@ -11,7 +12,6 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 /// Characters of context on each side of a piece of evidence.
-const CONTEXT: usize = 32;
 
 /// Wraps `text` in an ANSI style when colour is on.
 pub fn paint(color: bool, code: &str, text: &str) -> String {
@@ -83,32 +83,6 @@ pub fn evidence(pack: &Pack, ad: &crate::Record, evidence: &[Evidence], color: b
         );
     }
     out
-}
-
-/// The evidence with some context on each side, on one line.
-fn snippet(text: &str, start: usize, end: usize) -> (String, String, String) {
-    let start = crate::source::floor_char_boundary(text, start.min(text.len()));
-    let end = crate::source::floor_char_boundary(text, end.clamp(start, text.len()));
-    let before: Vec<char> = text[..start].chars().collect();
-    let after: Vec<char> = text[end..].chars().collect();
-    let mut b: String = before[before.len().saturating_sub(CONTEXT)..]
-        .iter()
-        .collect();
-    if before.len() > CONTEXT {
-        b.insert(0, '…');
-    }
-    let mut a: String = after[..after.len().min(CONTEXT)].iter().collect();
-    if after.len() > CONTEXT {
-        a.push('…');
-    }
-    (one_line(&b), one_line(&text[start..end]), one_line(&a))
-}
-
-/// Newlines and tabs as spaces, so columns stay aligned.
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// The explanation of a rule, one line per part of its condition, as
