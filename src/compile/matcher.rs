@@ -23,7 +23,12 @@
 
 use crate::check::{Atom, AtomId, CheckedPack};
 use crate::text::{fold_into, fold_str, FoldProfile, Folded};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+/// Up to this many distinct folded terms per profile, the automaton is a
+/// DFA; beyond, aho-corasick's default (a contiguous NFA) keeps memory and
+/// build time in check.
+const DFA_TERMS: usize = 20_000;
 use regex::{Regex, RegexSet};
 use std::collections::HashMap;
 
@@ -178,8 +183,13 @@ impl Matcher {
         }
         let mut automata = Vec::with_capacity(groups.len());
         for (profile, patterns, terms, _) in groups {
+            // A DFA scans two to three times faster than the default
+            // contiguous NFA but grows with the terms: use it for the
+            // lexicon sizes analysts write, not for generated giants.
+            let kind = (patterns.len() <= DFA_TERMS).then_some(AhoCorasickKind::DFA);
             let automaton = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
+                .kind(kind)
                 .build(&patterns)
                 .map_err(|e| format!("cannot build the automaton: {e}"))?;
             automata.push(ProfileAutomaton {
