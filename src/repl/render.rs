@@ -11,8 +11,6 @@ use crate::Pack;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
-/// Characters of context on each side of a piece of evidence.
-
 /// Wraps `text` in an ANSI style when colour is on.
 pub fn paint(color: bool, code: &str, text: &str) -> String {
     if color {
