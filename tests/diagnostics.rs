@@ -192,6 +192,8 @@ rule r { when count(by: ad.phone, within: 24h) >= 5 score 10 }"#);
 
     diag!(regex_unclosed_group, "E0301", r#"pattern tarif = re"(\d+\s*€""#);
     diag!(regex_backreference, "E0301", r#"pattern double = re"(\w+) \1""#);
+    // Found by fuzzing: regex-syntax's span ended inside `é`.
+    diag!(regex_error_inside_a_character, "E0301", r#"pattern p = re"]{é""#);
     diag!(regex_too_big, "E0302", r#"pattern enorme = re"(?:\w{100}){100}""#);
 
     // ------------------------------------------------ E04xx: lexicons

@@ -504,6 +504,13 @@ impl Checker<'_> {
 /// its exact place inside the literal, then with the size limit.
 pub fn validate_regex(regex: &str, span: Span) -> Result<(), Diagnostic> {
     let inside = |start: usize, end: usize| {
+        // regex-syntax's offsets can fall inside a character (found by
+        // fuzzing: `re"]{é"`); keep labels on character boundaries.
+        let start = crate::source::floor_char_boundary(regex, start);
+        let mut end = end.min(regex.len());
+        while !regex.is_char_boundary(end) {
+            end += 1;
+        }
         let s = span.start as usize + start;
         let e = (span.start as usize + end)
             .max(s + 1)

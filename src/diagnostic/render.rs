@@ -127,18 +127,15 @@ fn named(file: &SourceFile, spans: &[(usize, usize)]) -> Window {
             first_line: 0,
         };
     }
-    let low = spans.iter().map(|s| s.0).min().unwrap_or(0).min(text.len());
-    let high = spans
-        .iter()
-        .map(|s| s.1)
-        .max()
-        .unwrap_or(0)
-        .clamp(low, text.len());
+    let (low, high) = char_range(
+        text,
+        spans.iter().map(|s| s.0).min().unwrap_or(0),
+        spans.iter().map(|s| s.1).max().unwrap_or(0),
+    );
     let mut start = low;
     for _ in 0..3 {
-        start = text[..start.saturating_sub(1)]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+        let before = crate::source::floor_char_boundary(text, start.saturating_sub(1));
+        start = text[..before].rfind('\n').map_or(0, |i| i + 1);
     }
     let mut end = high;
     for _ in 0..3 {
@@ -187,10 +184,19 @@ impl miette::SourceCode for Window {
 }
 
 fn span_of(label: &Label, text: &str) -> SourceSpan {
-    // miette wants spans inside the text; clamp defensively.
-    let start = (label.span.start as usize).min(text.len());
-    let end = (label.span.end as usize).clamp(start, text.len());
+    let (start, end) = char_range(text, label.span.start as usize, label.span.end as usize);
     SourceSpan::from(start..end)
+}
+
+/// A byte range clamped to the text and widened to character boundaries:
+/// rendering must never slice inside a character, whatever a label says.
+fn char_range(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let start = crate::source::floor_char_boundary(text, start.min(text.len()));
+    let mut end = end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (start, end)
 }
 
 fn text_of(message: &str) -> Option<String> {
@@ -253,8 +259,11 @@ impl<'a> Report<'a> {
     /// window around the primary label, named with the real line and column.
     fn excerpt(diag: &'a Diagnostic, file: &SourceFile) -> Option<Report<'a>> {
         let text = &file.text;
-        let start = (diag.primary.span.start as usize).min(text.len());
-        let end = (diag.primary.span.end as usize).clamp(start, text.len());
+        let (start, end) = char_range(
+            text,
+            diag.primary.span.start as usize,
+            diag.primary.span.end as usize,
+        );
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         if line_end - line_start <= LONG_LINE {
@@ -262,7 +271,8 @@ impl<'a> Report<'a> {
         }
         let from =
             crate::source::floor_char_boundary(text, start.saturating_sub(CONTEXT).max(line_start));
-        let label_end = end.min(start + CONTEXT);
+        let label_end =
+            crate::source::floor_char_boundary(text, end.min(start + CONTEXT)).max(start);
         let to = crate::source::floor_char_boundary(text, (label_end + CONTEXT).min(line_end));
         let mut shown = String::new();
         if from > line_start {
