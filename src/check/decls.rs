@@ -507,14 +507,14 @@ pub fn validate_regex(regex: &str, span: Span) -> Result<(), Diagnostic> {
         // regex-syntax's offsets can fall inside a character (found by
         // fuzzing: `re"]{é"`); keep labels on character boundaries.
         let start = crate::source::floor_char_boundary(regex, start);
-        let mut end = end.min(regex.len());
-        while !regex.is_char_boundary(end) {
+        // At least one whole character (or the closing quote at the end).
+        let first = regex[start..].chars().next().map_or(1, char::len_utf8);
+        let mut end = end.max(start + first);
+        while end < regex.len() && !regex.is_char_boundary(end) {
             end += 1;
         }
         let s = span.start as usize + start;
-        let e = (span.start as usize + end)
-            .max(s + 1)
-            .min(span.end as usize + 1);
+        let e = (span.start as usize + end).min(span.end as usize + 1);
         Span::new(span.file, s, e)
     };
     let mut parser = regex_syntax::ParserBuilder::new().build();
