@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs one fuzz target for a while: fuzz/run.sh TARGET SECONDS [EXTRA LIBFUZZER ARGS...]
+#
+#   fuzz/run.sh parse_check 600
+#   fuzz/run.sh records 60 -jobs=2 -workers=2
+#
+# The seeds of fuzz/seeds/TARGET are copied into fuzz/corpus/TARGET (the
+# corpus that grows, git-ignored) before the run; crashes land in
+# fuzz/artifacts/TARGET. The toolchain is stable, so RUSTC_BOOTSTRAP=1
+# lets cargo-fuzz pass its nightly-only flags (-Zsanitizer=...).
+#
+# Environment:
+#   SANITIZER   none (default: Rust code, 3-5x faster) or address (ASan)
+#   ASSERTIONS  1 (default) builds with debug assertions and overflow
+#               checks (cargo fuzz -a); 0 without
+#   NICE        niceness of the run (default 10: the machine is shared)
+#   TIMEOUT     seconds before an input counts as a hang (default 10)
+#   RSS_LIMIT   MB before an input counts as out of memory (default 2048)
+set -euo pipefail
+
+target=${1:?usage: fuzz/run.sh TARGET SECONDS [libFuzzer args...]}
+seconds=${2:?usage: fuzz/run.sh TARGET SECONDS [libFuzzer args...]}
+shift 2
+
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.."
+
+case "$target" in
+    parse_check | parse_mutate) dict=fuzz/dicts/vigie.dict ;;
+    records | text) dict=fuzz/dicts/records.dict ;;
+    *) dict= ;;
+esac
+
+mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
+if [ -d "fuzz/seeds/$target" ]; then
+    cp -n fuzz/seeds/"$target"/* "fuzz/corpus/$target/" 2>/dev/null || true
+fi
+
+args=(
+    "-max_total_time=$seconds"
+    "-timeout=${TIMEOUT:-10}"
+    "-rss_limit_mb=${RSS_LIMIT:-2048}"
+    "-print_final_stats=1"
+)
+[ -n "$dict" ] && args+=("-dict=$dict")
+# The structure-aware target's seeds are whole packs (30 KB).
+[ "$target" = parse_mutate ] && args+=("-max_len=65536")
+
+sanitizer=${SANITIZER:-none}
+build=(--sanitizer "$sanitizer" --target-dir "fuzz/target/$sanitizer")
+[ "${ASSERTIONS:-1}" = 1 ] && build+=(--debug-assertions)
+
+export RUSTC_BOOTSTRAP=1
+exec nice -n "${NICE:-10}" cargo fuzz run "${build[@]}" \
+    "$target" "fuzz/corpus/$target" \
+    -- "${args[@]}" "$@"

@@ -1,0 +1,96 @@
+//! Arbitrary JSON Lines through the French pack: each line decoded and
+//! scanned with one `Scanner` (`decode` + `scan`), then the same lines
+//! through the `Pipeline` on 2 threads. Every line is either scanned or
+//! rejected, exactly once and in order; both ways agree line by line
+//! (outcome and verdict); evidence lies on character boundaries of the
+//! record's text.
+//!
+//! The pipeline only uses its second thread for batches of more than 64
+//! lines, and gives each thread one half of the batch. So the batch is the
+//! input's lines, padded with empty lines (rejected at once) to at least 33,
+//! twice: each thread gets one copy, and the stream rules see every ad
+//! reposted, as templated ads are.
+
+use vigie::scan::pipeline::{Line, Outcome, Pipeline};
+
+/// Half a batch that the pipeline splits between two threads (> 64 lines).
+const HALF: usize = 33;
+
+/// The target: one input, as JSON Lines.
+pub fn run(data: &[u8]) {
+    let pack = crate::fr_pack();
+    // Lines as `vigie scan` cuts them: at '\n', without trailing '\r'.
+    let mut raw: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+    if raw.last().is_some_and(|l| l.is_empty()) {
+        raw.pop();
+    }
+    if raw.is_empty() {
+        return;
+    }
+    let half = HALF.max(raw.len());
+    let mut lines: Vec<Line> = Vec::with_capacity(2 * half);
+    for _copy in 0..2 {
+        for i in 0..half {
+            let mut bytes = raw.get(i).map_or_else(Vec::new, |l| l.to_vec());
+            while matches!(bytes.last(), Some(b'\n' | b'\r')) {
+                bytes.pop();
+            }
+            lines.push(Line {
+                input: 0,
+                number: lines.len() as u64 + 1,
+                bytes,
+                rejected: None,
+            });
+        }
+    }
+
+    // One scanner, line by line.
+    let mut scanner = pack.scanner();
+    let mut direct = Vec::with_capacity(lines.len());
+    for line in &lines {
+        let outcome = std::str::from_utf8(&line.bytes)
+            .ok()
+            .and_then(|text| scanner.decode(text).ok().map(|r| (text, r)))
+            .map(|(text, record)| {
+                let verdict = scanner.scan(&record);
+                crate::check_evidence(text, &verdict);
+                verdict
+            });
+        direct.push(outcome);
+    }
+
+    // The pipeline, two threads.
+    let mut pipeline = Pipeline::new(pack, 2, |_, _, verdict| verdict.score);
+    let mut seen = 0usize;
+    let (mut scanned, mut rejected) = (0usize, 0usize);
+    let result: Result<(), ()> = pipeline.run_batch(&lines, &mut |line, outcome| {
+        assert_eq!(line.number as usize, seen + 1, "lines out of order or repeated");
+        let expected = &direct[seen];
+        match outcome {
+            Outcome::Scanned(verdict, score) => {
+                scanned += 1;
+                assert_eq!(score, verdict.score, "render saw another verdict");
+                assert_eq!(
+                    Some(&verdict),
+                    expected.as_ref(),
+                    "line {}: pipeline and scanner disagree",
+                    line.number
+                );
+            }
+            Outcome::Rejected(reason) => {
+                rejected += 1;
+                assert!(!reason.is_empty(), "rejection without a reason");
+                assert!(
+                    expected.is_none(),
+                    "line {}: rejected by the pipeline ({reason}), scanned alone",
+                    line.number
+                );
+            }
+        }
+        seen += 1;
+        Ok(())
+    });
+    assert!(result.is_ok());
+    assert_eq!(seen, lines.len(), "lines lost");
+    assert_eq!(scanned + rejected, lines.len(), "read != scanned + rejected");
+}
