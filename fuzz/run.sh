@@ -43,8 +43,11 @@ args=(
     "-print_final_stats=1"
 )
 [ -n "$dict" ] && args+=("-dict=$dict")
-# The structure-aware target's seeds are whole packs (30 KB).
+# The structure-aware target's seeds are whole packs (30 KB); ad texts are
+# up to a few KB, and libFuzzer would otherwise start at 300 bytes and
+# grow the limit only when coverage stalls.
 [ "$target" = parse_mutate ] && args+=("-max_len=65536")
+[ "$target" = text ] && args+=("-max_len=4096" "-len_control=0")
 
 sanitizer=${SANITIZER:-none}
 build=(--sanitizer "$sanitizer" --target-dir "fuzz/target/$sanitizer")

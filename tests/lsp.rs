@@ -390,6 +390,29 @@ fn utf16_positions_after_accents_and_emoji() {
     assert!(c.shutdown());
 }
 
+/// Found by the `lsp` fuzz target: completing right after a non-ASCII
+/// letter ("dé", "voilà ") sliced the text inside that letter and the
+/// request failed with an internal error.
+#[test]
+fn completion_after_an_accented_word() {
+    let dir = TempDir::new("accent");
+    let file = dir.0.join("p.vigie");
+    let text = "rule r {\n  when dé\n}\nrule s {\n  when voilà \n}\n";
+    std::fs::write(&file, text).unwrap();
+    let mut c = Client::start(&dir.0);
+    c.open(&file);
+    let _ = c.diagnostics(&file);
+    // Just after "dé" (UTF-16 column 9), and after "voilà " (column 13).
+    for (line, col) in [(1, 9), (4, 13)] {
+        let items = c.ok("textDocument/completion", pos(&file, line, col));
+        assert!(
+            labels(&items).contains(&"ad".to_string()),
+            "line {line}: {items}"
+        );
+    }
+    assert!(c.shutdown());
+}
+
 fn labels(items: &Value) -> Vec<String> {
     let list = if items.is_array() {
         items

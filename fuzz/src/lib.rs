@@ -13,7 +13,7 @@ use vigie::source::Span;
 use vigie::{Pack, Sources};
 
 /// Bugs already reported, that a long run should step over rather than
-/// find again and again: `VIGIE_FUZZ_KNOWN=regex-span,...` (see
+/// find again and again: `VIGIE_FUZZ_KNOWN=name,...` (see
 /// docs/fuzzing.md for the list). Unset, every check panics.
 pub fn known(bug: &str) -> bool {
     static KNOWN: OnceLock<Vec<String>> = OnceLock::new();
@@ -28,12 +28,6 @@ pub fn known(bug: &str) -> bool {
         })
         .iter()
         .any(|k| k == bug)
-}
-
-fn on_boundaries(sources: &Sources, span: Span) -> bool {
-    let text = &sources.get(span.file).text;
-    let (s, e) = (span.start as usize, span.end as usize);
-    s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
 }
 
 /// The repository root (this crate lives in `fuzz/`).
@@ -67,14 +61,6 @@ pub fn assert_span(sources: &Sources, span: Span, what: &str) {
 /// Every span of a diagnostic is valid, and it renders both ways (miette,
 /// with `wide` or narrow width, and JSON).
 pub fn check_diagnostic(d: &Diagnostic, sources: &Sources, wide: bool) {
-    // Known: an invalid regex whose error is at a multi-byte character
-    // gets a span that cuts it (check/decls.rs, validate_regex).
-    if known("regex-span")
-        && d.code.as_str() == "E0301"
-        && !on_boundaries(sources, d.primary.span)
-    {
-        return;
-    }
     assert_span(sources, d.primary.span, "primary label");
     for l in &d.secondary {
         assert_span(sources, l.span, "secondary label");

@@ -317,8 +317,42 @@ impl Client {
     }
 }
 
+/// What the client says it can do.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    pub snippets: bool,
+    pub lens_refresh: bool,
+    pub watch_files: bool,
+}
+
+/// One message of a session: method, parameters, and whether it is a
+/// request (answered) or a notification.
+pub type Msg = (String, Value, bool);
+
 /// The target: one session.
 pub fn run(session: Session) {
+    let caps = Caps {
+        snippets: session.snippets,
+        lens_refresh: session.lens_refresh,
+        watch_files: session.watch_files,
+    };
+    let messages: Vec<Msg> = session.ops.iter().take(64).map(message).collect();
+    if std::env::var_os("VIGIE_FUZZ_PRINT").is_some() {
+        // The session as a script (`run_script`'s format), to read or to
+        // save as a regression.
+        for (method, params, request) in &messages {
+            eprintln!(
+                "{}",
+                json!({ "method": method, "params": params, "request": request })
+            );
+        }
+    }
+    run_messages(caps, &messages);
+}
+
+/// Runs a session: initialize, the messages in order (waiting for the
+/// answer to each request), shutdown, exit.
+pub fn run_messages(caps: Caps, messages: &[Msg]) {
     let (server, conn) = Connection::memory();
     let handle = std::thread::spawn(move || vigie::lsp::serve(server));
     let mut client = Client { conn, next: 0 };
@@ -327,25 +361,24 @@ pub fn run(session: Session) {
         json!({
             "capabilities": {
                 "textDocument": { "completion": { "completionItem": {
-                    "snippetSupport": session.snippets } } },
+                    "snippetSupport": caps.snippets } } },
                 "workspace": {
-                    "codeLens": { "refreshSupport": session.lens_refresh },
-                    "didChangeWatchedFiles": { "dynamicRegistration": session.watch_files },
+                    "codeLens": { "refreshSupport": caps.lens_refresh },
+                    "didChangeWatchedFiles": { "dynamicRegistration": caps.watch_files },
                 },
             },
         }),
     );
     assert!(init.error.is_none(), "initialize failed: {init:?}");
     client.notify("initialized", json!({}));
-    for op in session.ops.iter().take(64) {
-        let (method, params, request) = message(op);
+    for (method, params, request) in messages {
         if method == "exit" || method == "shutdown" {
             continue; // the end of the session is ours
         }
-        if request {
-            client.request(&method, params);
+        if *request {
+            client.request(method, params.clone());
         } else {
-            client.notify(&method, params);
+            client.notify(method, params.clone());
         }
     }
     let shutdown = client.request("shutdown", Value::Null);
@@ -355,10 +388,37 @@ pub fn run(session: Session) {
     assert_eq!(clean, Ok(true), "the server did not end cleanly");
 }
 
-/// The target on raw bytes (what libFuzzer and the regression files hold).
+/// The target on raw bytes (what libFuzzer and its artifacts hold).
+/// `VIGIE_FUZZ_PRINT=1` prints the session as a script first.
 pub fn run_bytes(data: &[u8]) {
     let u = arbitrary::Unstructured::new(data);
     if let Ok(session) = Session::arbitrary_take_rest(u) {
         run(session);
     }
+}
+
+/// A session written by hand (the regression files `lsp-*.jsonl`): one
+/// JSON object per line, `{"method": ..., "params": ..., "request": true}`
+/// (`request` false or absent: a notification). The client announces
+/// snippets, code-lens refresh and file watching.
+pub fn run_script(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let messages: Vec<Msg> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("a JSON object per line");
+            (
+                v["method"].as_str().expect("a method").to_string(),
+                v.get("params").cloned().unwrap_or(Value::Null),
+                v.get("request").and_then(Value::as_bool).unwrap_or(false),
+            )
+        })
+        .collect();
+    let caps = Caps {
+        snippets: true,
+        lens_refresh: true,
+        watch_files: true,
+    };
+    run_messages(caps, &messages);
 }

@@ -1,6 +1,8 @@
 //! Replays every input of `tests/regressions/` (at the repository root)
 //! through the fuzz target it was found by, named by its prefix:
-//! `parse_check-*`, `parse_mutate-*`, `records-*`, `text-*`, `lsp-*`.
+//! `parse_check-*`, `parse_mutate-*`, `records-*`, `text-*`, `lsp-*`
+//! (`lsp-*.jsonl`: a session written as a script, see
+//! `vigie_fuzz::lsp::run_script`; other `lsp-*` files: libFuzzer bytes).
 //!
 //! `cd fuzz && cargo test` (stable, no sanitizer, no libFuzzer). An input
 //! whose bug is not fixed yet fails here with the target's panic message.
@@ -26,6 +28,7 @@ fn regressions() {
             "parse_check" | "parse_mutate" => vigie_fuzz::pack_bytes,
             "records" => vigie_fuzz::records::run,
             "text" => vigie_fuzz::text::run,
+            "lsp" if name.ends_with(".jsonl") => vigie_fuzz::lsp::run_script,
             "lsp" => vigie_fuzz::lsp::run_bytes,
             other => panic!("{name}: unknown target prefix {other:?}"),
         };

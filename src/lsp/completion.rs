@@ -33,9 +33,7 @@ pub fn complete(
         return Vec::new();
     }
     let before = &text[..offset];
-    let word_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    let word_start = word_start(before);
     let head = &before[..word_start];
     let c = Completer {
         analysis,
@@ -97,10 +95,17 @@ fn place(text: &str, offset: usize) -> Place<'_> {
 /// The word that ends `text` (after trailing spaces).
 fn last_word(text: &str) -> &str {
     let t = text.trim_end();
-    let start = t
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    &t[start..]
+    &t[word_start(t)..]
+}
+
+/// Where the identifier that ends `text` starts: just after the last
+/// character that cannot be part of one. That character may be several
+/// bytes long ("dé", "voilà "), so the index steps over all of it.
+fn word_start(text: &str) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 impl<'a> Completer<'a> {
