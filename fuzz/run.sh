@@ -16,6 +16,10 @@
 #   NICE        niceness of the run (default 10: the machine is shared)
 #   TIMEOUT     seconds before an input counts as a hang (default 10)
 #   RSS_LIMIT   MB before an input counts as out of memory (default 2048)
+#   BUILD       1 (default) builds first (cargo fuzz run); 0 runs the
+#               binary already built, so that edits made to the sources
+#               during a long run do not trigger a rebuild (the run then
+#               tests the code as it was at the last build)
 set -euo pipefail
 
 target=${1:?usage: fuzz/run.sh TARGET SECONDS [libFuzzer args...]}
@@ -52,6 +56,13 @@ args=(
 sanitizer=${SANITIZER:-none}
 build=(--sanitizer "$sanitizer" --target-dir "fuzz/target/$sanitizer")
 [ "${ASSERTIONS:-1}" = 1 ] && build+=(--debug-assertions)
+
+if [ "${BUILD:-1}" = 0 ]; then
+    bin="fuzz/target/$sanitizer/x86_64-unknown-linux-gnu/release/$target"
+    [ -x "$bin" ] || { echo "$bin not built (run once with BUILD=1)" >&2; exit 2; }
+    exec nice -n "${NICE:-10}" "$bin" -artifact_prefix="fuzz/artifacts/$target/" \
+        "fuzz/corpus/$target" "${args[@]}" "$@"
+fi
 
 export RUSTC_BOOTSTRAP=1
 exec nice -n "${NICE:-10}" cargo fuzz run "${build[@]}" \

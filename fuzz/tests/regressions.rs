@@ -17,7 +17,7 @@ fn regressions() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/regressions")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x != "md"))
+        .filter(|p| p.is_file() && !p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
     let mut failed = Vec::new();
