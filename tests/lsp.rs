@@ -725,6 +725,45 @@ fn malformed_requests_unknown_methods_and_shutdown() {
     assert_eq!(c.server.take().unwrap().join().unwrap(), Ok(true));
 }
 
+/// The server reads only the pack's folder: a `.vigie` symbolic link to a
+/// file elsewhere is not read (its declarations stay unknown, its text is
+/// never shown); a link to a file of the same folder is.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_the_pack_folder_are_not_read() {
+    let outside = TempDir::new("outside");
+    let secret = outside.0.join("secret.txt");
+    std::fs::write(&secret, "lexicon secret_lex {\n  \"SECRET\"\n}\n").unwrap();
+    let dir = TempDir::new("links");
+    std::fs::write(
+        dir.0.join("other.txt"),
+        "lexicon inner_lex {\n  \"inner\"\n}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, dir.0.join("leak.vigie")).unwrap();
+    std::os::unix::fs::symlink(dir.0.join("other.txt"), dir.0.join("inner.vigie")).unwrap();
+    let main = dir.0.join("main.vigie");
+    let text = "pack links\n  threshold 10\n\nrule r {\n  when ad.body has inner_lex or ad.body has secret_lex\n  score 10\n}\n";
+    std::fs::write(&main, text).unwrap();
+    let mut c = Client::start(&dir.0);
+    c.open(&main);
+    let diags = c.diagnostics(&main);
+    let messages: Vec<String> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == 1)
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(messages.len(), 1, "{diags:#}");
+    assert!(messages[0].contains("secret_lex"), "{diags:#}");
+    assert!(!diags.to_string().contains("SECRET"), "{diags:#}");
+    // The link out of the folder gets no diagnostics of its own either.
+    let hover = c.ok("textDocument/hover", pos(&dir.0.join("leak.vigie"), 0, 0));
+    assert_eq!(hover, Value::Null);
+    assert!(c.shutdown());
+}
+
 #[test]
 fn french_pack_checks_clean_and_rechecks_fast() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/fr");

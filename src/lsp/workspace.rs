@@ -179,15 +179,30 @@ impl Workspace {
 
 /// The `.vigie` files of a pack folder, open or on disk, sorted by path
 /// (the order `vigie check` reads them in).
+///
+/// The server reads nothing else: only regular files directly in the
+/// folder, and a symbolic link only when it points to a file of the same
+/// folder (a link to `~/.ssh/id_rsa` named `x.vigie` is not read, so its
+/// text never shows in a diagnostic).
 fn pack_files(dir: &Path, open: &HashMap<PathBuf, OpenDoc>) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = Vec::new();
     if dir.to_string_lossy().starts_with('<') {
         files.push(dir.to_path_buf());
     } else if let Ok(entries) = std::fs::read_dir(dir) {
+        let real_dir = std::fs::canonicalize(dir).ok();
+        let inside = |p: &Path| match std::fs::symlink_metadata(p) {
+            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(p)
+                .ok()
+                .is_some_and(|target| target.parent() == real_dir.as_deref()),
+            Ok(_) => true,
+            Err(_) => false,
+        };
         files.extend(
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "vigie") && p.is_file()),
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "vigie") && p.is_file() && inside(p)
+                }),
         );
     }
     for path in open.keys() {
