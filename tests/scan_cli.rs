@@ -365,6 +365,39 @@ fn a_closed_output_pipe_stops_the_scan_with_an_error() {
     assert!(err.contains("cannot write the verdicts"), "{err}");
 }
 
+/// A full disk (`/dev/full`: every write fails with ENOSPC) stops the scan
+/// with a message and status 2, on every output format and thread count.
+#[test]
+fn a_full_disk_stops_the_scan_with_an_error() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full on this system; skipped");
+        return;
+    }
+    for args in [
+        &["--format", "jsonl", "--all"][..],
+        &["--format", "pretty"][..],
+        &["--format", "jsonl", "--threads", "1"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = vigie()
+            .args(["scan", "rules/fr", "examples/annonces.jsonl"])
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot write the verdicts: No space left on device"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("the scan stopped"), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn unknown_pack_or_input_is_a_usage_error() {
     let o = run(&["scan", "no/such/pack", "examples/annonces.jsonl"]);
