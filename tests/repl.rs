@@ -134,3 +134,45 @@ fn a_clean_replay_exits_0_and_prints_only_results() {
         "4 : number\nlist<duration>\n"
     );
 }
+
+/// What is typed at the prompt has the limits of a declaration (E0009):
+/// 100,000 parentheses, `not`s, brackets or `+` are refused with the
+/// limit named, and the session goes on (it was a stack overflow).
+#[test]
+fn deeply_nested_input_is_refused_with_the_limit_and_the_session_goes_on() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let home = empty_home("deep");
+    let n = 100_000;
+    let input = format!(
+        "{}1{}\n{}true\n:type {}{}\n1{}\n1 + 1\n",
+        "(".repeat(n),
+        ")".repeat(n),
+        "not ".repeat(n),
+        "[".repeat(n),
+        "]".repeat(n),
+        " + 1".repeat(n),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .args(["repl", "tests/repl_scripts/mini.vigie"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let _ = std::fs::remove_dir_all(&home);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("E0009").count(), 4, "{stdout}\n{stderr}");
+    assert!(stdout.contains("nests brackets more than 64 deep"), "{stdout}");
+    assert!(stdout.contains("holds more than 2000 operators"), "{stdout}");
+    assert!(stdout.contains("2 : number"), "{stdout}");
+}

@@ -53,7 +53,11 @@ pub fn parse_file(file: FileId, text: &str) -> (Vec<Decl>, Vec<Diagnostic>) {
 }
 
 /// Parses one expression (used by the REPL for what is typed at the prompt).
+/// The same limits as a declaration's (E0009) hold, checked first: an
+/// expression typed 100,000 parentheses deep is refused, not a stack
+/// overflow.
 pub fn parse_expr(file: FileId, text: &str) -> Result<(Expr, Vec<Diagnostic>), Diagnostic> {
+    super::limits::check(file, 0, text)?;
     let mut diags = Vec::new();
     let mut builder = Builder {
         file,
