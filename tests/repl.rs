@@ -172,7 +172,13 @@ fn deeply_nested_input_is_refused_with_the_limit_and_the_session_goes_on() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
     assert_eq!(stdout.matches("E0009").count(), 4, "{stdout}\n{stderr}");
-    assert!(stdout.contains("nests brackets more than 64 deep"), "{stdout}");
-    assert!(stdout.contains("holds more than 2000 operators"), "{stdout}");
+    assert!(
+        stdout.contains("nests brackets more than 64 deep"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("holds more than 2000 operators"),
+        "{stdout}"
+    );
     assert!(stdout.contains("2 : number"), "{stdout}");
 }
