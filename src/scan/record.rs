@@ -10,6 +10,8 @@ use crate::check::Schema;
 use crate::syntax::ast::{RecordLit, RecordValue};
 use crate::text::parse_phone;
 use crate::value::{Currency, Money, Origin, Text, Type, Value};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -50,10 +52,29 @@ fn err(reason: impl Into<String>) -> RecordError {
 }
 
 /// Decodes one JSON Lines record.
+///
+/// The line is parsed straight into one slot per schema field (see
+/// [`Line`]): no `serde_json::Value` tree is built, strings without escapes
+/// are borrowed from the line, and fields the schema does not declare are
+/// parsed (so that every line `serde_json` rejects is still rejected, with
+/// the same message) but not kept. Slots are then coerced in schema order,
+/// exactly as [`decode_value`] does with a parsed object, so the first
+/// error reported is the same.
 pub fn decode(schema: &Schema, line: &str) -> Result<Record, RecordError> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| err(format!("invalid JSON: {e}")))?;
-    decode_value(schema, &value)
+    let mut de = serde_json::Deserializer::from_str(line);
+    let parsed = LineSeed(schema)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| err(format!("invalid JSON: {e}")))?;
+    let slots = match parsed {
+        Line::Object(slots) => slots,
+        Line::Other(kind) => return Err(err(format!("expected a JSON object, found {kind}"))),
+    };
+    let mut values = Vec::with_capacity(schema.fields.len());
+    for ((i, field), slot) in schema.fields.iter().enumerate().zip(slots) {
+        values.push(field_value(field, i, slot.as_ref())?);
+    }
+    Ok(Record { values })
 }
 
 /// Decodes a record already parsed as JSON.
@@ -61,27 +82,312 @@ pub fn decode_value(schema: &Schema, value: &serde_json::Value) -> Result<Record
     let serde_json::Value::Object(object) = value else {
         return Err(err(format!(
             "expected a JSON object, found {}",
-            json_kind(value)
+            value.kind()
         )));
     };
     let mut values = Vec::with_capacity(schema.fields.len());
     for (i, field) in schema.fields.iter().enumerate() {
-        let v = match object.get(&field.name) {
-            None | Some(serde_json::Value::Null) => {
-                if field.ty.is_optional() {
-                    Value::Missing
-                } else if object.contains_key(&field.name) {
-                    return Err(err(format!("field `{}` is null but required", field.name)));
-                } else {
-                    return Err(err(format!("missing required field `{}`", field.name)));
-                }
-            }
-            Some(json) => coerce(json, field.ty.base(), Some(i))
-                .map_err(|reason| err(format!("field `{}`: {reason}", field.name)))?,
-        };
-        values.push(v);
+        values.push(field_value(field, i, object.get(&field.name))?);
     }
     Ok(Record { values })
+}
+
+/// The value of schema field `i` from its JSON (`None`: the key is absent).
+fn field_value<J: JsonLike>(
+    field: &crate::check::ir::Field,
+    i: usize,
+    json: Option<&J>,
+) -> Result<Value, RecordError> {
+    Ok(match json {
+        None => {
+            if field.ty.is_optional() {
+                Value::Missing
+            } else {
+                return Err(err(format!("missing required field `{}`", field.name)));
+            }
+        }
+        Some(json) if json.is_null() => {
+            if field.ty.is_optional() {
+                Value::Missing
+            } else {
+                return Err(err(format!("field `{}` is null but required", field.name)));
+            }
+        }
+        Some(json) => coerce_json(json, field.ty.base(), Some(i))
+            .map_err(|reason| err(format!("field `{}`: {reason}", field.name)))?,
+    })
+}
+
+/// What coercion needs to know of a JSON value: implemented by
+/// `serde_json::Value` (test literals, the REPL, labelled files) and by the
+/// borrowed [`Json`] of the scan's hot path, so both give the same values
+/// and the same messages.
+trait JsonLike: Sized {
+    fn kind(&self) -> &'static str;
+    fn is_null(&self) -> bool;
+    fn boolean(&self) -> Option<bool>;
+    fn number(&self) -> Option<&serde_json::Number>;
+    fn string(&self) -> Option<&str>;
+    fn items(&self) -> Option<&[Self]>;
+}
+
+impl JsonLike for serde_json::Value {
+    fn kind(&self) -> &'static str {
+        json_kind(self)
+    }
+    fn is_null(&self) -> bool {
+        self.is_null()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn number(&self) -> Option<&serde_json::Number> {
+        match self {
+            serde_json::Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    fn string(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
+    }
+}
+
+/// A schema field's JSON value, borrowed from the line when it has no
+/// escapes. Objects inside a field are only ever an error ("found an
+/// object"), so their content is parsed and dropped.
+#[derive(Debug)]
+enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Str(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object,
+}
+
+impl JsonLike for Json<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a bool",
+            Json::Number(_) => "a number",
+            Json::Str(_) => "a string",
+            Json::Array(_) => "an array",
+            Json::Object => "an object",
+        }
+    }
+    fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+    fn boolean(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn number(&self) -> Option<&serde_json::Number> {
+        match self {
+            Json::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    fn string(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn items(&self) -> Option<&[Self]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+}
+
+/// A parsed line: the schema fields' values (last one wins when a key is
+/// repeated, as in a `serde_json` map), or what the line was instead of an
+/// object.
+enum Line<'a> {
+    Object(Vec<Option<Json<'a>>>),
+    Other(&'static str),
+}
+
+struct LineSeed<'s>(&'s Schema);
+
+impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
+    type Value = Line<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Line<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LineSeed<'_> {
+    type Value = Line<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
+        let fields = &self.0.fields;
+        let mut slots: Vec<Option<Json<'de>>> = Vec::with_capacity(fields.len());
+        slots.resize_with(fields.len(), || None);
+        while let Some(key) = map.next_key_seed(KeySeed(self.0))? {
+            match key {
+                Some(i) => slots[i] = Some(map.next_value_seed(JsonSeed)?),
+                None => {
+                    map.next_value_seed(Skip)?;
+                }
+            }
+        }
+        Ok(Line::Object(slots))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Line<'de>, A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(Line::Other("an array"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Line<'de>, E> {
+        Ok(Line::Other("null"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Line<'de>, E> {
+        Ok(Line::Other("a bool"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Line<'de>, E> {
+        Ok(Line::Other("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Line<'de>, E> {
+        Ok(Line::Other("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Line<'de>, E> {
+        Ok(Line::Other("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Line<'de>, E> {
+        Ok(Line::Other("a string"))
+    }
+}
+
+/// A key: the index of the schema field it names, if any.
+struct KeySeed<'s>(&'s Schema);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.fields.iter().position(|f| f.name == key))
+    }
+}
+
+/// A schema field's value, built as [`Json`].
+struct JsonSeed;
+
+impl<'de> DeserializeSeed<'de> for JsonSeed {
+    type Value = Json<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonSeed {
+    type Value = Json<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(n.into()))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(n.into()))
+    }
+    // As `serde_json::Value` does: a float that is not finite is null.
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Json<'de>, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(s)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(JsonSeed)? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(Json::Object)
+    }
+}
+
+/// A value nobody reads. It is parsed like any other (`deserialize_any`,
+/// not `IgnoredAny`'s lighter skip, which accepts numbers such as `1e400`
+/// that `serde_json` rejects when it builds a value), then dropped.
+struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
 }
 
 /// Builds a record from a test's `ad { ... }`. Required text fields the
@@ -168,56 +474,77 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 /// Coerces one JSON value to a type. `field` is the schema index, recorded
 /// as the origin of texts so evidence can point back at the field.
 pub fn coerce(json: &serde_json::Value, ty: &Type, field: Option<usize>) -> Result<Value, String> {
-    use serde_json::Value as J;
-    let wrong = |expected: &str| format!("expected {expected}, found {}", json_kind(json));
-    Ok(match (ty, json) {
-        (Type::Text, J::String(s)) => Value::Text(Text {
-            text: Arc::from(s.as_str()),
-            origin: field.map_or(Origin::None, Origin::Field),
-        }),
-        (Type::Text, _) => return Err(wrong("a string")),
-        (Type::Number, J::Number(n)) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
-        (Type::Number, _) => return Err(wrong("a number")),
-        (Type::Bool, J::Bool(b)) => Value::Bool(*b),
-        (Type::Bool, _) => return Err(wrong("true or false")),
-        (Type::Money, J::Number(n)) => Value::Money(Money {
-            amount: n.as_f64().unwrap_or(f64::NAN),
-            currency: Currency::Eur,
-        }),
-        (Type::Money, J::String(s)) => Value::Money(parse_money(s).ok_or_else(|| {
-            format!("`{s}` is not an amount of money (write 150, \"150 €\" or \"150 EUR\")")
-        })?),
-        (Type::Money, _) => return Err(wrong("an amount (150 or \"150 €\")")),
-        (Type::Time, J::String(s)) => Value::Time(
-            super::time::parse_rfc3339(s)
-                .ok_or_else(|| format!("`{s}` is not an RFC 3339 time (2026-03-01T10:00:00Z)"))?,
-        ),
-        (Type::Time, J::Number(n)) => match n.as_i64() {
-            Some(t) => Value::Time(t),
-            None => return Err(format!("{n} is not a whole number of seconds since 1970")),
+    coerce_json(json, ty, field)
+}
+
+fn coerce_json<J: JsonLike>(json: &J, ty: &Type, field: Option<usize>) -> Result<Value, String> {
+    let wrong = |expected: &str| format!("expected {expected}, found {}", json.kind());
+    Ok(match ty {
+        Type::Text => match json.string() {
+            Some(s) => Value::Text(Text {
+                text: Arc::from(s),
+                origin: field.map_or(Origin::None, Origin::Field),
+            }),
+            None => return Err(wrong("a string")),
         },
-        (Type::Time, _) => return Err(wrong("an RFC 3339 time or epoch seconds")),
-        (Type::Duration, J::Number(n)) => Value::Duration(n.as_f64().unwrap_or(f64::NAN)),
-        (Type::Duration, _) => return Err(wrong("a number of seconds")),
-        (Type::Phone, J::String(s)) => Value::Phone(Arc::new(
-            parse_phone(s).ok_or_else(|| format!("`{s}` is not a phone number"))?,
-        )),
-        (Type::Phone, _) => return Err(wrong("a phone number as a string")),
-        (Type::List(elem), J::Array(items)) => Value::List(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    if item.is_null() && elem.is_optional() {
-                        Ok(Value::Missing)
-                    } else {
-                        coerce(item, elem.base(), None).map_err(|e| format!("item {i}: {e}"))
-                    }
-                })
-                .collect::<Result<Arc<[Value]>, String>>()?,
-        ),
-        (Type::List(_), _) => return Err(wrong("an array")),
-        (other, _) => {
+        Type::Number => match json.number() {
+            Some(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+            None => return Err(wrong("a number")),
+        },
+        Type::Bool => match json.boolean() {
+            Some(b) => Value::Bool(b),
+            None => return Err(wrong("true or false")),
+        },
+        Type::Money => match (json.number(), json.string()) {
+            (Some(n), _) => Value::Money(Money {
+                amount: n.as_f64().unwrap_or(f64::NAN),
+                currency: Currency::Eur,
+            }),
+            (_, Some(s)) => Value::Money(parse_money(s).ok_or_else(|| {
+                format!("`{s}` is not an amount of money (write 150, \"150 €\" or \"150 EUR\")")
+            })?),
+            _ => return Err(wrong("an amount (150 or \"150 €\")")),
+        },
+        Type::Time => {
+            match (json.string(), json.number()) {
+                (Some(s), _) => Value::Time(super::time::parse_rfc3339(s).ok_or_else(|| {
+                    format!("`{s}` is not an RFC 3339 time (2026-03-01T10:00:00Z)")
+                })?),
+                (_, Some(n)) => match n.as_i64() {
+                    Some(t) => Value::Time(t),
+                    None => return Err(format!("{n} is not a whole number of seconds since 1970")),
+                },
+                _ => return Err(wrong("an RFC 3339 time or epoch seconds")),
+            }
+        }
+        Type::Duration => match json.number() {
+            Some(n) => Value::Duration(n.as_f64().unwrap_or(f64::NAN)),
+            None => return Err(wrong("a number of seconds")),
+        },
+        Type::Phone => match json.string() {
+            Some(s) => Value::Phone(Arc::new(
+                parse_phone(s).ok_or_else(|| format!("`{s}` is not a phone number"))?,
+            )),
+            None => return Err(wrong("a phone number as a string")),
+        },
+        Type::List(elem) => match json.items() {
+            Some(items) => Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        if item.is_null() && elem.is_optional() {
+                            Ok(Value::Missing)
+                        } else {
+                            coerce_json(item, elem.base(), None)
+                                .map_err(|e| format!("item {i}: {e}"))
+                        }
+                    })
+                    .collect::<Result<Arc<[Value]>, String>>()?,
+            ),
+            None => return Err(wrong("an array")),
+        },
+        other => {
             return Err(format!(
                 "values of type {other} cannot be read from records"
             ))
