@@ -107,8 +107,15 @@ impl FoldProfile {
 pub struct Folded {
     pub text: String,
     /// `map[i]`: offset in the original of the character that produced
-    /// byte `i` of `text`.
+    /// byte `i` of `text`. Filled by [`fold_into`]; empty after
+    /// [`fold_into_sparse`], which keeps [`runs`](Self::origin) instead.
     pub map: Vec<u32>,
+    /// The sparse form of the map: `(folded, original)` pairs, one where
+    /// `map` stops counting up by one. Folded byte `i` comes from
+    /// `original + (i - folded)` of the last pair with `folded <= i`.
+    runs: Vec<(u32, u32)>,
+    /// Which of `map` and `runs` the last fold filled.
+    sparse: bool,
     /// Scratch space for the token stage.
     scratch: Scratch,
 }
@@ -134,6 +141,19 @@ impl Folded {
     pub fn clear(&mut self) {
         self.text.clear();
         self.map.clear();
+        self.runs.clear();
+    }
+
+    /// Offset in the original of the character that produced folded byte
+    /// `i` (`map[i]`, whichever form the map has).
+    pub fn origin(&self, i: usize) -> usize {
+        if !self.sparse {
+            return self.map[i] as usize;
+        }
+        // The first pair is always at folded offset 0, so `k >= 1`.
+        let k = self.runs.partition_point(|&(f, _)| f as usize <= i);
+        let (f, o) = self.runs[k - 1];
+        o as usize + (i - f as usize)
     }
 
     /// The original byte range of folded range `start..end` (non-empty).
@@ -142,8 +162,8 @@ impl Folded {
     /// keycap), so evidence underlines whole characters as the reader sees
     /// them.
     pub fn original_range(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
-        let s = self.map[start] as usize;
-        let last = self.map[end - 1] as usize;
+        let s = self.origin(start);
+        let last = self.origin(end - 1);
         let mut e = last + original[last..].chars().next().map_or(0, char::len_utf8);
         for c in original[e..].chars() {
             if !is_combining_mark(c) {
@@ -155,26 +175,83 @@ impl Folded {
     }
 }
 
-/// Where folded characters go: a text and its map.
-struct Sink<'a> {
-    text: &'a mut String,
-    map: &'a mut Vec<u32>,
+/// The map being written: [`Dense`] (one entry per folded byte) or
+/// [`Sparse`] (one entry where the offsets stop counting up by one).
+trait MapOut {
+    /// Folded bytes `f..f + len` all come from the character at `at`.
+    fn char_bytes(&mut self, f: usize, at: u32, len: usize);
+    /// Folded bytes `f..f + len` come from `at..at + len`, byte for byte.
+    fn run(&mut self, f: usize, at: u32, len: usize);
 }
 
-impl Sink<'_> {
-    fn push(&mut self, c: char, at: u32) {
-        self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.map.push(at);
+struct Dense<'a>(&'a mut Vec<u32>);
+
+impl MapOut for Dense<'_> {
+    fn char_bytes(&mut self, _: usize, at: u32, len: usize) {
+        for _ in 0..len {
+            self.0.push(at);
         }
+    }
+    fn run(&mut self, _: usize, at: u32, len: usize) {
+        self.0.extend(at..at + len as u32);
+    }
+}
+
+struct Sparse<'a>(&'a mut Vec<(u32, u32)>);
+
+impl Sparse<'_> {
+    /// Folded byte `f` comes from `at`: a new pair unless the last pair
+    /// already says so.
+    fn point(&mut self, f: usize, at: u32) {
+        let f = f as u32;
+        if self.0.last().is_none_or(|&(lf, lo)| lo + (f - lf) != at) {
+            self.0.push((f, at));
+        }
+    }
+}
+
+impl MapOut for Sparse<'_> {
+    fn char_bytes(&mut self, f: usize, at: u32, len: usize) {
+        for k in 0..len {
+            self.point(f + k, at);
+        }
+    }
+    fn run(&mut self, f: usize, at: u32, _: usize) {
+        self.point(f, at);
+    }
+}
+
+/// Where folded characters go: a text and its map.
+struct Sink<'a, M> {
+    text: &'a mut String,
+    map: M,
+}
+
+impl<M: MapOut> Sink<'_, M> {
+    fn push(&mut self, c: char, at: u32) {
+        let f = self.text.len();
+        self.text.push(c);
+        self.map.char_bytes(f, at, c.len_utf8());
     }
 
     /// One space, never two in a row.
     fn space(&mut self, at: u32) {
         if !self.text.ends_with(' ') {
+            let f = self.text.len();
             self.text.push(' ');
-            self.map.push(at);
+            self.map.char_bytes(f, at, 1);
         }
+    }
+
+    /// A run of ASCII characters that are not white space, starting at
+    /// `at` in the original: copied in one go (lower-cased with `case`).
+    fn ascii_run(&mut self, run: &str, at: u32, case: bool) {
+        let f = self.text.len();
+        self.text.push_str(run);
+        if case {
+            self.text[f..].make_ascii_lowercase();
+        }
+        self.map.run(f, at, run.len());
     }
 
     /// What every stage emits: white space becomes one space, invisible
@@ -201,30 +278,53 @@ impl Sink<'_> {
 /// folding is idempotent.
 pub fn fold_into(original: &str, profile: FoldProfile, out: &mut Folded) {
     out.clear();
+    out.sparse = false;
+    out.map.reserve(original.len());
+    let Folded {
+        text, map, scratch, ..
+    } = out;
+    fold_with(original, profile, text, Dense(map), scratch);
+}
+
+/// Like [`fold_into`], with the map in its sparse form: what the matcher
+/// uses, since it maps back only the few ranges that hit. On text that is
+/// mostly ASCII the map is a handful of pairs instead of four bytes per
+/// byte; [`Folded::origin`] and [`Folded::original_range`] read either
+/// form, [`Folded::map`] stays empty.
+pub fn fold_into_sparse(original: &str, profile: FoldProfile, out: &mut Folded) {
+    out.clear();
+    out.sparse = true;
+    let Folded {
+        text,
+        runs,
+        scratch,
+        ..
+    } = out;
+    fold_with(original, profile, text, Sparse(runs), scratch);
+}
+
+fn fold_with<M: MapOut>(
+    original: &str,
+    profile: FoldProfile,
+    text: &mut String,
+    map: M,
+    scratch: &mut Scratch,
+) {
     if !profile.needs_tokens() {
-        out.text.reserve(original.len());
-        out.map.reserve(original.len());
-        let mut sink = Sink {
-            text: &mut out.text,
-            map: &mut out.map,
-        };
+        text.reserve(original.len());
+        let mut sink = Sink { text, map };
         fold_chars(original, profile, &mut sink);
         return;
     }
-    let scratch = &mut out.scratch;
     scratch.text.clear();
     scratch.map.clear();
     let mut stage = Sink {
         text: &mut scratch.text,
-        map: &mut scratch.map,
+        map: Dense(&mut scratch.map),
     };
     fold_chars(original, profile, &mut stage);
-    out.text.reserve(scratch.text.len());
-    out.map.reserve(scratch.text.len());
-    let mut sink = Sink {
-        text: &mut out.text,
-        map: &mut out.map,
-    };
+    text.reserve(scratch.text.len());
+    let mut sink = Sink { text, map };
     fold_tokens(
         original,
         &scratch.text,
@@ -235,22 +335,51 @@ pub fn fold_into(original: &str, profile: FoldProfile, out: &mut Folded) {
     );
 }
 
+/// ASCII white space as `char::is_whitespace` sees it (tab, line feed,
+/// vertical tab, form feed, carriage return, space).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
 /// The character stage.
-fn fold_chars(original: &str, profile: FoldProfile, out: &mut Sink) {
+///
+/// Ad text is mostly ASCII, where folding is at most lower-casing: runs of
+/// ASCII bytes that are not white space are copied (and lower-cased) in one
+/// go, with one map entry for the run; white space and other characters go
+/// one at a time through [`fold_char`], which gives the same result on an
+/// ASCII character as the run does.
+fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>) {
     // With `emoji`, a keycap (`6️⃣`: digit, U+FE0F, U+20E3) is its digit:
     // the two marks go, wherever they are (so no mark left over can make a
     // new keycap when the output is folded again).
     let keycaps = profile.contains(FoldProfile::EMOJI);
-    for (offset, c) in original.char_indices() {
-        if keycaps && matches!(c, '\u{fe0f}' | '\u{20e3}') {
+    let case = profile.contains(FoldProfile::CASE);
+    let bytes = original.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() && !ascii_space(b) {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii() && !ascii_space(bytes[i]) {
+                i += 1;
+            }
+            out.ascii_run(&original[start..i], start as u32, case);
             continue;
         }
-        fold_char(c, offset as u32, profile, out);
+        // `i` is on a character boundary: runs stop only before a
+        // character's first byte.
+        let Some(c) = original[i..].chars().next() else {
+            break;
+        };
+        if !(keycaps && matches!(c, '\u{fe0f}' | '\u{20e3}')) {
+            fold_char(c, i as u32, profile, out);
+        }
+        i += c.len_utf8();
     }
 }
 
 /// Folds one character (what every profile does to characters alone).
-fn fold_char(c: char, at: u32, profile: FoldProfile, out: &mut Sink) {
+fn fold_char<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M>) {
     let case = profile.contains(FoldProfile::CASE);
     let accents = profile.contains(FoldProfile::ACCENTS);
     if c.is_ascii() {
@@ -323,13 +452,13 @@ fn lower_one(c: char) -> char {
 
 /// The token stage: leet, spacing and emoji need to see words. `text` is
 /// the character stage's output and `map` its map to `original`.
-fn fold_tokens(
+fn fold_tokens<M: MapOut>(
     original: &str,
     text: &str,
     map: &[u32],
     profile: FoldProfile,
     scratch: &mut Buffers,
-    out: &mut Sink,
+    out: &mut Sink<M>,
 ) {
     let Buffers { tokens, drop, wide } = scratch;
     tokenize_into(text, tokens);
@@ -617,6 +746,46 @@ mod tests {
             "massage 06"
         );
         assert_eq!(fold_with("ＭＡＳＳＡＧＥ", &["case"]), "massage");
+    }
+
+    #[test]
+    fn ascii_space_is_char_whitespace() {
+        for b in 0u8..128 {
+            assert_eq!(ascii_space(b), (b as char).is_whitespace(), "{b}");
+        }
+    }
+
+    #[test]
+    fn sparse_map_reads_as_the_dense_one() {
+        let texts = [
+            "",
+            "Moment d’Évasion",
+            "CŒUR  à\u{00A0}prendre\n\tfin ",
+            "dou\u{200B}che ＭＡＳＳＡＧＥ ０６ e\u{301}t\u{e9}",
+            "150🌹/h 0️⃣6️⃣ m.a.s.s.a.g.e M4ss4ge  d o u c h e  ß æ",
+        ];
+        let profiles = [
+            FoldProfile::NONE,
+            FoldProfile::CASE,
+            FoldProfile::DEFAULT,
+            FoldProfile(31),
+            FoldProfile(2 | 4),
+        ];
+        for text in texts {
+            for profile in profiles {
+                let (mut dense, mut sparse) = (Folded::default(), Folded::default());
+                fold_into(text, profile, &mut dense);
+                fold_into_sparse(text, profile, &mut sparse);
+                assert_eq!(dense.text, sparse.text);
+                assert!(sparse.map.is_empty());
+                for i in 0..dense.text.len() {
+                    assert_eq!(dense.map[i] as usize, sparse.origin(i), "{text:?} {i}");
+                }
+            }
+        }
+        let mut f = Folded::default();
+        fold_into_sparse("Massage relaxant à domicile", FoldProfile::DEFAULT, &mut f);
+        assert_eq!(f.runs, [(0, 0), (18, 19)]);
     }
 
     #[test]

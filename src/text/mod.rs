@@ -9,7 +9,7 @@ pub mod phone;
 pub mod price;
 pub mod tokens;
 
-pub use fold::{fold_into, fold_str, FoldProfile, Folded};
+pub use fold::{fold_into, fold_into_sparse, fold_str, FoldProfile, Folded};
 
 /// Texts longer than this are read by the extractors in pieces, so their
 /// working memory stays bounded whatever the size of an ad.
