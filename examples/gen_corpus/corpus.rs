@@ -25,7 +25,7 @@ use crate::words::*;
 
 /// Changes whenever the same seed would give other ads: the benchmarks
 /// cache generated corpora under this version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 use serde::Serialize;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
@@ -1687,32 +1687,171 @@ fn friendship(rng: &mut Rng, city: &str) -> Draft {
     }
 }
 
+/// What a trade does, for the tradesman's own description of the work.
+fn trade_jobs(domain: &str) -> &'static [&'static str] {
+    match domain {
+        "plomberie" => &[
+            "fuites",
+            "chauffe-eau",
+            "débouchage",
+            "WC et sanitaires",
+            "salles de bain",
+            "robinetterie",
+            "remplacement de ballon",
+            "recherche de fuite",
+        ],
+        "électricité" => &[
+            "mise aux normes",
+            "tableau électrique",
+            "prises et éclairage",
+            "pannes de courant",
+            "rénovation complète",
+            "bornes de recharge",
+            "diagnostic",
+            "interphones",
+        ],
+        "serrurerie" => &[
+            "ouverture de porte",
+            "changement de serrure",
+            "porte blindée",
+            "cylindres",
+            "volets roulants",
+            "rideaux métalliques",
+            "clés perdues",
+            "mise en sécurité",
+        ],
+        "chauffage" => &[
+            "entretien de chaudière",
+            "pompe à chaleur",
+            "radiateurs",
+            "plancher chauffant",
+            "ramonage",
+            "désembouage",
+            "contrat d'entretien",
+            "dépannage gaz",
+        ],
+        "vitrerie" => &[
+            "double vitrage",
+            "vitrines",
+            "miroirs sur mesure",
+            "fenêtres PVC",
+            "bris de glace",
+            "crédences en verre",
+            "vérandas",
+            "pare-douches",
+        ],
+        _ => &[
+            "fuites de toiture",
+            "tuiles et ardoises",
+            "gouttières",
+            "zinguerie",
+            "démoussage",
+            "isolation des combles",
+            "charpente",
+            "bâchage d'urgence",
+        ],
+    }
+}
+
+/// A tradesman's ad. Independent firms do not write the same text: the
+/// opening, each stock sentence and the closing come in several wordings,
+/// with the trade's own jobs, figures and hours, so that two firms of the
+/// same trade share few word pairs (what `fingerprint()` compares), as
+/// their real ads do. The same firm in another town writes another ad from
+/// the same material.
 fn artisan_ad(rng: &mut Rng, trade: (&str, &str), firm: &str, city: &str, phone: &str) -> Draft {
     let (who, domain) = trade;
-    let title = match rng.below(3) {
+    let w = lower_first(who);
+    let jobs = {
+        let all = trade_jobs(domain);
+        let n = rng.range(2, 4) as usize;
+        rng.sample(all, n).join(", ")
+    };
+    let years = rng.range(5, 30);
+    let title = match rng.below(6) {
         0 => format!("{who} à {city} et alentours"),
         1 => format!("Dépannage {domain} 7j/7 - {city}"),
-        _ => format!("{who} disponible rapidement sur {city}"),
+        2 => format!("{who} disponible rapidement sur {city}"),
+        3 => format!("{who} {city}, devis gratuit"),
+        4 => format!("Artisan {w} sur {city} et environs"),
+        _ => format!("{firm} : {domain} ({city})"),
     };
-    let pool = vec![
-        "Intervention rapide, devis gratuit.".to_string(),
-        format!("Artisan déclaré, SIRET {}.", siret(rng)),
-        format!(
-            "Déplacement {} €, main d'œuvre {} € de l'heure.",
-            rng.range(20, 40),
-            rng.range(45, 65)
-        ),
-        "Garantie décennale, travail soigné.".to_string(),
-        format!("Nous intervenons sur {city} et les communes voisines."),
-        "Paiement par chèque ou carte.".to_string(),
+    let opener = match rng.below(5) {
+        0 => format!("{firm}, {w} : {domain} et dépannage 7j/7."),
+        1 => format!("{firm} : {jobs}."),
+        2 => format!("Entreprise {firm}, {w} depuis {years} ans."),
+        3 => format!("Besoin d'un {w} ? {firm} s'occupe de vos {jobs}."),
+        _ => format!("{who} indépendant, je m'occupe de {jobs}."),
+    };
+    let groups: [Vec<String>; 8] = [
+        vec![
+            "Intervention rapide, devis gratuit.".to_string(),
+            "Devis gratuit et sans engagement.".to_string(),
+            "Intervention dans la journée si possible.".to_string(),
+            "Urgences 7j/7, dimanche compris.".to_string(),
+            format!("Je me déplace en moins de {} heures.", rng.range(2, 4)),
+        ],
+        vec![
+            format!("Artisan déclaré, SIRET {}.", siret(rng)),
+            format!("Entreprise immatriculée, SIRET {}.", siret(rng)),
+            format!("SIRET {}, assurance professionnelle.", siret(rng)),
+        ],
+        vec![
+            format!(
+                "Déplacement {} €, main d'œuvre {} € de l'heure.",
+                rng.range(20, 40),
+                rng.range(45, 65)
+            ),
+            format!(
+                "Forfait déplacement {} €, puis {} € de l'heure.",
+                rng.range(20, 40),
+                rng.range(45, 65)
+            ),
+            format!("Main d'œuvre {} € HT de l'heure.", rng.range(45, 65)),
+            "Tarifs affichés, pas de mauvaise surprise.".to_string(),
+        ],
+        vec![
+            "Garantie décennale, travail soigné.".to_string(),
+            "Assurance décennale, chantier laissé propre.".to_string(),
+            "Travail garanti, pièces d'origine.".to_string(),
+        ],
+        vec![
+            format!("Nous intervenons sur {city} et les communes voisines."),
+            format!("Secteur : {city} et {} km autour.", rng.range(2, 6) * 5),
+            format!("Je couvre {city} et tout le département."),
+        ],
+        vec![
+            "Paiement par chèque ou carte.".to_string(),
+            "Règlement par chèque, carte ou virement.".to_string(),
+            "Facture détaillée, TVA réduite selon les travaux.".to_string(),
+        ],
+        vec![
+            format!("{years} ans de métier."),
+            format!("Ancien compagnon, {years} ans d'expérience."),
+            format!("Formé chez un artisan de {city}, installé depuis {years} ans."),
+        ],
+        vec![
+            format!(
+                "Du lundi au samedi, de {}h à {}h.",
+                rng.range(7, 9),
+                rng.range(18, 20)
+            ),
+            "Joignable tôt le matin et en soirée.".to_string(),
+            "Répondeur en cas d'absence, je rappelle vite.".to_string(),
+        ],
     ];
-    let mut s = vec![format!(
-        "{firm}, {} : {domain} et dépannage 7j/7.",
-        lower_first(who)
-    )];
+    let mut s = vec![opener];
     let n = rng.range(3, 5) as usize;
-    s.extend(rng.sample(&pool, n));
-    s.push(format!("Tél. {}", fmt_phone(rng, phone)));
+    for g in rng.sample(&groups, n) {
+        s.push(rng.pick(&g).clone());
+    }
+    let p = fmt_phone(rng, phone);
+    s.push(match rng.below(4) {
+        0 => format!("Tél. {p}"),
+        1 => format!("Appelez le {p}."),
+        2 => format!("Contact : {p}"),
+        _ => format!("{p}, du lundi au samedi."),
+    });
     Draft {
         title,
         body: body(rng, &s),
