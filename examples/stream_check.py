@@ -19,7 +19,8 @@ Python 3 standard library only. Given a generated corpus and its truth file
    when one of its ads is flagged with a stream rule among its rules.
 
 Exit status 0 when every check passes (identical verdicts, no planted
-event missed or partly found, no look-alike flagged), 1 otherwise.
+event missed, no look-alike flagged), 1 otherwise; an event found partly
+(its rule fired on some of its due ads) is found, and shown as such.
 """
 
 import argparse
@@ -182,10 +183,12 @@ def main():
     srules = stream_rules(a.pack)
     events = []
     planted = {}
+    suspects = set()
     with open(a.truth, encoding="utf-8") as f:
         for line in f:
             e = json.loads(line)
             if e["kind"] == "suspect":
+                suspects.update(e["ids"])
                 continue
             events.append(e)
             for i in e["ids"]:
@@ -198,12 +201,18 @@ def main():
                 planted[i] = {"pos": pos, "t": parse_time(r["posted_at"]),
                               "city": r.get("city"), "phone": phone_key(r.get("phone"))}
     verdict = {}
+    ordinary_flagged = ordinary_stream = 0
     with open(verdicts, encoding="utf-8") as f:
         for line in f:
             i = line_id(line)
             if i in planted:
                 v = json.loads(line)
                 verdict[i] = (v["flagged"], {r["rule"] for r in v["rules"]})
+            elif i not in suspects and '"flagged":true' in line:
+                v = json.loads(line)
+                ordinary_flagged += 1
+                if {r["rule"] for r in v["rules"]} & srules:
+                    ordinary_stream += 1
 
     table = defaultdict(lambda: defaultdict(int))
     details = defaultdict(list)
@@ -263,7 +272,7 @@ def main():
             print(f"{kind:<18} {r['events']:>6} {r['cut']:>4} {r['unreachable']:>4} "
                   f"{r['fully']:>6} {r['partly']:>6} {r['missed']:>6} "
                   f"{r['found ads']:>7}/{r['due ads']:<6} {r['flagged ads']:>8}")
-            if r["partly"] or r["missed"]:
+            if r["missed"]:
                 ok = False
     print()
     print("events: planted events of the kind; cut: cut by the end of the corpus; n/a: its own")
@@ -273,6 +282,10 @@ def main():
     print("(ads found/due); flagged: how many of those ads the pack also flags (score >=")
     print("threshold). Look-alikes: events where a stream rule fired on one of their ads,")
     print("and events with an ad flagged with a stream rule among its rules.")
+    print()
+    n_ordinary = n_ads - len(planted) - len(suspects)
+    print(f"ordinary ads (neither planted nor suspicious): {n_ordinary}; flagged: "
+          f"{ordinary_flagged}, of which with a stream rule among their rules: {ordinary_stream}")
     print()
     mb = size / 1e6
     for threads in runs:
