@@ -9,6 +9,7 @@ use super::verdict::Evidence;
 use crate::check::{Atom, Builtin, Ir, Member};
 use crate::compile::{Compiled, Hit, MatchBuffers};
 use crate::syntax::ast::{ArithOp, CmpOp};
+use crate::text::phone::PiecePhones;
 use crate::value::{Money, Origin, Phone, Piece, Price, Text, Value};
 use std::sync::Arc;
 
@@ -35,6 +36,10 @@ pub struct Eval<'a> {
     pub aggregates: &'a [AggregateValue],
     /// Ids of other ads behind the stream aggregates used so far.
     pub related: Vec<String>,
+    /// The phones of the texts given to `phones()` or `prices()`: a pack
+    /// that asks for both (`prices(texte)`, `phones(texte)`) reads each
+    /// text's phones once, since prices mask them.
+    phones: Vec<(Arc<str>, Arc<PiecePhones>)>,
 }
 
 impl<'a> Eval<'a> {
@@ -56,7 +61,22 @@ impl<'a> Eval<'a> {
             evidence: Vec::new(),
             aggregates: &[],
             related: Vec::new(),
+            phones: Vec::new(),
         }
+    }
+
+    /// The phones of `text`, read at most once per record.
+    fn phones_of(&mut self, text: &Arc<str>) -> Arc<PiecePhones> {
+        if let Some((_, p)) = self
+            .phones
+            .iter()
+            .find(|(t, _)| Arc::ptr_eq(t, text) || **t == **text)
+        {
+            return Arc::clone(p);
+        }
+        let p = Arc::new(PiecePhones::of(text));
+        self.phones.push((Arc::clone(text), Arc::clone(&p)));
+        p
     }
 
     /// Where the evidence stands, to forget what comes after.
@@ -202,6 +222,23 @@ impl<'a> Eval<'a> {
             return value;
         }
         let compiled = self.compiled;
+        // A let tested with `has` (`let texte = ad.title + " " + ad.body`)
+        // is also a source, computed before evaluation: take its text
+        // rather than joining it again. Only for a let that cannot find
+        // evidence, so that nothing is lost by not evaluating it.
+        if let Some(s) = compiled
+            .pack
+            .sources
+            .iter()
+            .position(|s| matches!(s, Ir::Let(j) if *j == i))
+        {
+            if let Some(value) = self.source_texts.get(s) {
+                if evidence_free(&compiled.pack, &compiled.pack.lets[i].value, 0) {
+                    self.lets[i] = Some((value.clone(), Vec::new(), Vec::new()));
+                    return value.clone();
+                }
+            }
+        }
         let (ev, rel) = self.mark();
         let value = self.value(&compiled.pack.lets[i].value);
         self.lets[i] = Some((
@@ -330,7 +367,8 @@ impl<'a> Eval<'a> {
             },
             Builtin::Phones => match self.value(&args[0]) {
                 Value::Text(t) => Value::List(
-                    crate::text::extract_phones(&t.text)
+                    self.phones_of(&t.text)
+                        .merged()
                         .into_iter()
                         .map(|p| {
                             Value::Phone(Arc::new(Phone {
@@ -345,7 +383,7 @@ impl<'a> Eval<'a> {
             },
             Builtin::Prices => match self.value(&args[0]) {
                 Value::Text(t) => Value::List(
-                    crate::text::extract_prices(&t.text)
+                    crate::text::price::extract_prices_with(&t.text, &self.phones_of(&t.text))
                         .into_iter()
                         .map(|p| {
                             Value::Price(Arc::new(Price {
@@ -404,6 +442,29 @@ impl<'a> Eval<'a> {
             }
         }
     }
+}
+
+/// Whether evaluating `ir` can never push evidence or related ids (only
+/// `has`, `hits`, quantifiers, `len` of a list and aggregates do). Lets are
+/// followed a few levels deep; deeper ones are assumed to find some.
+fn evidence_free(pack: &crate::check::CheckedPack, ir: &Ir, depth: usize) -> bool {
+    let mut free = true;
+    ir.walk(&mut |node| match node {
+        Ir::Has { .. }
+        | Ir::Hits { .. }
+        | Ir::Quantifier { .. }
+        | Ir::Aggregate(_)
+        | Ir::Call(Builtin::Len, _) => free = false,
+        Ir::Let(j) => {
+            free &= depth < 8
+                && pack
+                    .lets
+                    .get(*j)
+                    .is_some_and(|l| evidence_free(pack, &l.value, depth + 1))
+        }
+        _ => {}
+    });
+    free
 }
 
 struct HitsIn(Vec<Hit>, Option<Text>);

@@ -36,10 +36,11 @@
 //! A number written several times is listed once, at its first writing
 //! (its span, its `obscured`).
 
+use super::fold::{fold_into, FoldProfile, Folded};
 use super::numbers::{is_number_word, parse_french};
-use super::tokens::{tokenize, Token, TokenKind};
+use super::tokens::{tokenize_into, Token, TokenKind};
 use crate::value::Phone;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, UnicodeNormalization};
 
 /// A phone found in a text, with its byte range there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,19 +76,63 @@ struct Run {
 
 /// Every phone in `text`, in order, without repeating a number.
 pub fn extract_phones(text: &str) -> Vec<FoundPhone> {
-    let mut found: Vec<FoundPhone> = Vec::new();
-    for (offset, piece) in super::pieces(text, super::PIECE) {
-        for run in runs(piece) {
-            for mut phone in read_run(piece, &run) {
+    PiecePhones::of(text).merged()
+}
+
+/// The phones of a text read piece by piece (see [`super::pieces`]): each
+/// piece's list names a number once, with spans relative to the piece.
+///
+/// Prices mask exactly these spans (a price is never read off a phone's
+/// digits) and `phones()` merges them; an ad that asks for both is read
+/// once (the evaluator keeps one per text).
+#[derive(Debug, Clone, Default)]
+pub struct PiecePhones {
+    /// (start, end, phones of `text[start..end]`).
+    pieces: Vec<(usize, usize, Vec<FoundPhone>)>,
+}
+
+impl PiecePhones {
+    pub fn of(text: &str) -> PiecePhones {
+        let mut scratch = Scratch::default();
+        let pieces = super::pieces(text, super::PIECE)
+            .into_iter()
+            .map(|(offset, piece)| {
+                let mut found: Vec<FoundPhone> = Vec::new();
+                for run in runs(piece, &mut scratch) {
+                    for phone in read_run(piece, &run) {
+                        if !found.iter().any(|f| f.number == phone.number) {
+                            found.push(phone);
+                        }
+                    }
+                }
+                (offset, offset + piece.len(), found)
+            })
+            .collect();
+        PiecePhones { pieces }
+    }
+
+    /// Each piece: its range in the text and its phones (spans relative to
+    /// the piece).
+    pub fn pieces(&self) -> impl Iterator<Item = (usize, usize, &[FoundPhone])> {
+        self.pieces.iter().map(|(s, e, p)| (*s, *e, p.as_slice()))
+    }
+
+    /// Every phone of the text, in order, each number once (at its first
+    /// writing), with spans in the whole text.
+    pub fn merged(&self) -> Vec<FoundPhone> {
+        let mut found: Vec<FoundPhone> = Vec::new();
+        for (offset, _, phones) in &self.pieces {
+            for phone in phones {
                 if !found.iter().any(|f| f.number == phone.number) {
+                    let mut phone = phone.clone();
                     phone.start += offset;
                     phone.end += offset;
                     found.push(phone);
                 }
             }
         }
+        found
     }
-    found
 }
 
 /// Normalises what a record's `phone` field holds: plain numbers first
@@ -106,14 +151,60 @@ pub fn parse_phone(text: &str) -> Option<Phone> {
     }
 }
 
-fn fold_word(w: &str) -> String {
-    crate::text::fold_str(w, crate::text::FoldProfile::DEFAULT)
+/// Buffers reused from word to word: most words of an ad are neither digits
+/// nor number words, and finding that out must not allocate.
+#[derive(Default)]
+struct Scratch {
+    folded: Folded,
+    tokens: Vec<Token>,
+}
+
+/// The longest number word, folded ("cinquante").
+const LONGEST_NUMBER_WORD: usize = 9;
+
+/// When `w` folds (default profile) to a number word, that word. An ASCII
+/// word folds to its lower case (nothing else in the default profile
+/// touches ASCII letters, digits or `@$!|`), so it is compared without
+/// folding; other words are folded into a reused buffer.
+fn number_word<'s>(
+    w: &str,
+    scratch: &'s mut Scratch,
+    ascii: &'s mut [u8; LONGEST_NUMBER_WORD],
+) -> Option<&'s str> {
+    let folded: &str = if w.is_ascii() {
+        if w.len() > LONGEST_NUMBER_WORD {
+            return None;
+        }
+        let buf = &mut ascii[..w.len()];
+        buf.copy_from_slice(w.as_bytes());
+        buf.make_ascii_lowercase();
+        std::str::from_utf8(buf).ok()?
+    } else {
+        fold_into(w, FoldProfile::DEFAULT, &mut scratch.folded);
+        scratch.folded.text.trim()
+    };
+    is_number_word(folded).then_some(folded)
 }
 
 /// Reads a word as digits when it is made of digits and look-alikes with at
 /// least one real digit, possibly split by `|` ("06|39|98").
 fn digit_word(w: &str) -> Option<(String, bool)> {
-    let normalized: String = w.nfkc().collect();
+    // NFKC leaves ASCII alone: an ASCII word without a digit has no real
+    // digit. Most words end here, without allocating.
+    if w.is_ascii() && !w.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Already in NFKC (ordinary accented words): read the word itself.
+    let normalized: std::borrow::Cow<str> =
+        if is_nfkc_quick(w.chars()) == unicode_normalization::IsNormalized::Yes {
+            std::borrow::Cow::Borrowed(w)
+        } else {
+            std::borrow::Cow::Owned(w.nfkc().collect())
+        };
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'I' | 'l' | '|');
+    if !normalized.chars().all(allowed) {
+        return None;
+    }
     let mut digits = String::with_capacity(normalized.len());
     let mut real = false;
     let mut disguised = normalized != w;
@@ -141,6 +232,7 @@ fn digit_word(w: &str) -> Option<(String, bool)> {
 /// Cuts the text into runs of digit groups.
 struct Runs<'t> {
     text: &'t str,
+    scratch: &'t mut Scratch,
     runs: Vec<Run>,
     run: Run,
     /// Separator characters since the last group.
@@ -219,11 +311,13 @@ impl Runs<'_> {
                     self.push(digits, t.start, t.end, disguised);
                     return;
                 }
-                let folded = fold_word(s);
-                if is_number_word(&folded) && (folded != "et" || !self.words.is_empty()) {
-                    self.words.push((folded, t.start, t.end));
-                    self.gap = 0;
-                    return;
+                let mut ascii = [0u8; LONGEST_NUMBER_WORD];
+                if let Some(folded) = number_word(s, self.scratch, &mut ascii) {
+                    if folded != "et" || !self.words.is_empty() {
+                        self.words.push((folded.to_string(), t.start, t.end));
+                        self.gap = 0;
+                        return;
+                    }
                 }
                 self.end_run();
             }
@@ -278,10 +372,12 @@ impl Runs<'_> {
     }
 }
 
-fn runs(text: &str) -> Vec<Run> {
-    let tokens = tokenize(text);
+fn runs(text: &str, scratch: &mut Scratch) -> Vec<Run> {
+    let mut tokens = std::mem::take(&mut scratch.tokens);
+    tokenize_into(text, &mut tokens);
     let mut r = Runs {
         text,
+        scratch,
         runs: Vec::new(),
         run: Run::default(),
         gap: 0,
@@ -292,7 +388,9 @@ fn runs(text: &str) -> Vec<Run> {
         r.token(&tokens, i);
     }
     r.end_run();
-    r.runs
+    let runs = r.runs;
+    scratch.tokens = tokens;
+    runs
 }
 
 /// Groups that are part of a date: `06/03/2024`, `6.3.2024`, `2024-03-06`

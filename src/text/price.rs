@@ -30,7 +30,7 @@
 
 use super::emoji::emoji_word;
 use super::fold::{fold_into, FoldProfile, Folded};
-use super::phone::extract_phones;
+use super::phone::{FoundPhone, PiecePhones};
 use super::tokens::{tokenize, TokenKind};
 use crate::value::Currency;
 
@@ -294,12 +294,8 @@ fn push_number(items: &mut Vec<Item>, text: &str, digits: &str, start: usize, en
     });
 }
 
-fn lex(text: &str) -> Vec<Item> {
-    let phones: Vec<(usize, usize)> = extract_phones(text)
-        .iter()
-        .map(|p| (p.start, p.end))
-        .collect();
-    let in_phone = |s: usize| phones.iter().any(|&(a, b)| s >= a && s < b);
+fn lex(text: &str, phones: &[FoundPhone]) -> Vec<Item> {
+    let in_phone = |s: usize| phones.iter().any(|p| s >= p.start && s < p.end);
     let tokens = tokenize(text);
     let mut items: Vec<Item> = Vec::new();
     // Currencies read off a glued "e" ("150e", but "2e étage").
@@ -588,12 +584,17 @@ fn not_money_after(items: &[Item], i: usize) -> bool {
 
 /// Every price in `text`, in order.
 pub fn extract_prices(text: &str) -> Vec<FoundPrice> {
-    if text.len() <= super::PIECE {
-        return extract_prices_in(text);
-    }
+    extract_prices_with(text, &PiecePhones::of(text))
+}
+
+/// Like [`extract_prices`], with the text's phones already read (by
+/// [`PiecePhones::of`] on the same text): the evaluator reads them once
+/// for both `phones()` and `prices()`.
+pub fn extract_prices_with(text: &str, phones: &PiecePhones) -> Vec<FoundPrice> {
     let mut out = Vec::new();
-    for (offset, piece) in super::pieces(text, super::PIECE) {
-        out.extend(extract_prices_in(piece).into_iter().map(|mut p| {
+    for (offset, end, piece_phones) in phones.pieces() {
+        let prices = extract_prices_in(&text[offset..end], piece_phones);
+        out.extend(prices.into_iter().map(|mut p| {
             p.start += offset;
             p.end += offset;
             p
@@ -602,8 +603,8 @@ pub fn extract_prices(text: &str) -> Vec<FoundPrice> {
     out
 }
 
-fn extract_prices_in(text: &str) -> Vec<FoundPrice> {
-    let items = lex(text);
+fn extract_prices_in(text: &str, phones: &[FoundPhone]) -> Vec<FoundPrice> {
+    let items = lex(text, phones);
     let mut out = Vec::new();
     let candidate = |i: usize| matches!(items[i].lex, Lex::Num(..)) && !not_money_after(&items, i);
     // Does the ad put lengths before amounts ("1h 200") or after them?
