@@ -8,36 +8,15 @@
 //! pattern may stand for several terms (the same folded word in two
 //! lexicons), so each carries a list of [`TermRef`]s.
 //!
-//! To scan a text, it is folded once per profile (keeping a sparse map back
-//! to the original, see [`crate::text`]) and each automaton runs over it.
-//! A hit is kept only at word boundaries: the character before it and,
-//! unless the term is a prefix (`masseu*`), the character after it must
-//! not be a letter or digit.
-//!
-//! The automata are *anchored*: rather than one unanchored pass that
-//! follows every byte of the text (and finds "age" inside "massage", to be
-//! thrown away by the boundary check), each automaton is started only
-//! where a hit can begin, and stepped until it can no longer match. A term
-//! that starts with a letter or digit can only begin a hit after a
-//! character that is not one (or at the start); a term that starts with
-//! anything else begins with that character, which is not a letter or
-//! digit either. So the candidate starts are the positions right after, or
-//! on, a character that is not a letter or digit. In "Massage à domicile"
-//! folded to `massage a domicile`:
-//!
-//! ```text
-//! massage a domicile
-//! ^      ^^^^
-//! ```
-//!
-//! the automaton runs from 0 (`massage` hits, then `massage ` has no
-//! continuation in the lexicon: it stops), from 7 (a space: dies at once),
-//! from 8 (`a ` …), and so on. Most words die after a byte or two, so the
-//! cost per byte is a table lookup (is it a letter?) rather than a
-//! transition in a large automaton, and the anchored automaton is smaller
-//! (no failure transitions) than an unanchored one. Hits are reported in
-//! the order an unanchored overlapping search would give them (by end,
-//! then start), so evidence keeps its order.
+//! To scan a text, it is folded once per profile (keeping a sparse map
+//! back to the original, see [`crate::text::fold_into_sparse`]: only the
+//! few ranges that hit are mapped back) and each automaton runs once, in
+//! overlapping mode so that "massage" in one lexicon and "massage
+//! naturiste" in another both hit. A hit is kept only at word boundaries:
+//! the character before it and, unless the term is a prefix (`masseu*`),
+//! the character after it must not be a letter or digit. Boundaries are
+//! checked on hits rather than encoded in the automaton, which keeps the
+//! automaton small.
 //!
 //! Patterns run through a `RegexSet` first (one pass tells which patterns
 //! match at all), then only the matching regexes run to find spans.
@@ -45,8 +24,7 @@
 
 use crate::check::{Atom, AtomId, CheckedPack};
 use crate::text::{fold_into_sparse, fold_str, FoldProfile, Folded};
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa, nfa, Anchored, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// Up to this many distinct folded terms per profile, the automaton is a
 /// DFA; beyond, aho-corasick's default (a contiguous NFA) keeps memory and
@@ -76,18 +54,10 @@ struct TermRef {
     word_end: bool,
 }
 
-/// An anchored automaton: a DFA for the lexicon sizes analysts write, a
-/// contiguous NFA (smaller, slower) for generated giants.
-#[derive(Debug)]
-enum Anchor {
-    Dfa(dfa::DFA),
-    Nfa(nfa::contiguous::NFA),
-}
-
 #[derive(Debug)]
 struct ProfileAutomaton {
     profile: FoldProfile,
-    automaton: Anchor,
+    automaton: AhoCorasick,
     /// For each automaton pattern, the terms it stands for.
     terms: Vec<Vec<TermRef>>,
 }
@@ -130,54 +100,6 @@ impl PatternSet {
     }
 }
 
-/// Every occurrence of a pattern of `automaton` in `haystack` that starts
-/// at a candidate start (see the module doc), as `(end, start, pattern)`.
-fn anchored_hits<A: Automaton>(automaton: &A, haystack: &str, out: &mut Vec<(u32, u32, u32)>) {
-    let Ok(start) = automaton.start_state(Anchored::Yes) else {
-        return;
-    };
-    let bytes = haystack.as_bytes();
-    // Whether the character before `i` is a letter or digit.
-    let mut after_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (word, len) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1)
-        } else {
-            match haystack[i..].chars().next() {
-                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-                None => break,
-            }
-        };
-        if !(after_word && word) {
-            let mut sid = start;
-            for (j, &byte) in bytes[i..].iter().enumerate() {
-                sid = automaton.next_state(Anchored::Yes, sid, byte);
-                if automaton.is_special(sid) {
-                    if automaton.is_dead(sid) {
-                        break;
-                    }
-                    if automaton.is_match(sid) {
-                        let end = i + j + 1;
-                        for k in 0..automaton.match_len(sid) {
-                            let pattern = automaton.match_pattern(sid, k);
-                            // A match state also lists the patterns that
-                            // are suffixes of its own: they start later,
-                            // and are found from their own start.
-                            if automaton.pattern_len(pattern) == j + 1 {
-                                out.push((end as u32, i as u32, pattern.as_u32()));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        after_word = word;
-        i += len;
-    }
-}
-
 /// The compiled matcher of a pack. Immutable; share it between threads.
 #[derive(Debug)]
 pub struct Matcher {
@@ -186,14 +108,11 @@ pub struct Matcher {
     raw_patterns: Option<PatternSet>,
 }
 
-/// Reusable buffers for [`Matcher::scan`]: one folded text per profile,
-/// and the automaton hits of the text being scanned.
+/// Reusable buffers for [`Matcher::scan`]: one folded text per profile.
 #[derive(Debug, Default)]
 pub struct MatchBuffers {
     folded: Vec<Folded>,
     default_folded: Folded,
-    /// `(end, start, pattern)` in folded bytes.
-    raw: Vec<(u32, u32, u32)>,
 }
 
 impl Matcher {
@@ -265,26 +184,15 @@ impl Matcher {
         }
         let mut automata = Vec::with_capacity(groups.len());
         for (profile, patterns, terms, _) in groups {
-            // A DFA scans two to three times faster than the contiguous NFA
-            // but grows with the terms: use it for the lexicon sizes
-            // analysts write, not for generated giants.
-            let fail = |e: aho_corasick::BuildError| format!("cannot build the automaton: {e}");
-            let automaton = if patterns.len() <= DFA_TERMS {
-                Anchor::Dfa(
-                    dfa::Builder::new()
-                        .match_kind(MatchKind::Standard)
-                        .start_kind(StartKind::Anchored)
-                        .build(&patterns)
-                        .map_err(fail)?,
-                )
-            } else {
-                Anchor::Nfa(
-                    nfa::contiguous::Builder::new()
-                        .match_kind(MatchKind::Standard)
-                        .build(&patterns)
-                        .map_err(fail)?,
-                )
-            };
+            // A DFA scans two to three times faster than the default
+            // contiguous NFA but grows with the terms: use it for the
+            // lexicon sizes analysts write, not for generated giants.
+            let kind = (patterns.len() <= DFA_TERMS).then_some(AhoCorasickKind::DFA);
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(&patterns)
+                .map_err(|e| format!("cannot build the automaton: {e}"))?;
             automata.push(ProfileAutomaton {
                 profile,
                 automaton,
@@ -326,15 +234,8 @@ impl Matcher {
             }
             fold_into_sparse(text, pa.profile, folded);
             let haystack = folded.text.as_str();
-            bufs.raw.clear();
-            match &pa.automaton {
-                Anchor::Dfa(a) => anchored_hits(a, haystack, &mut bufs.raw),
-                Anchor::Nfa(a) => anchored_hits(a, haystack, &mut bufs.raw),
-            }
-            // The order of an unanchored overlapping search.
-            bufs.raw.sort_unstable();
-            for &(e, s, pattern) in &bufs.raw {
-                let (s, e) = (s as usize, e as usize);
+            for m in pa.automaton.find_overlapping_iter(haystack) {
+                let (s, e) = (m.start(), m.end());
                 let before_word = haystack[..s]
                     .chars()
                     .next_back()
@@ -343,7 +244,7 @@ impl Matcher {
                     .chars()
                     .next()
                     .is_some_and(char::is_alphanumeric);
-                for t in &pa.terms[pattern as usize] {
+                for t in &pa.terms[m.pattern().as_usize()] {
                     if only.is_some_and(|a| a != t.atom) {
                         continue;
                     }
