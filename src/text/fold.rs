@@ -344,9 +344,10 @@ fn ascii_space(b: u8) -> bool {
 /// The character stage.
 ///
 /// Ad text is mostly ASCII, where folding is at most lower-casing: runs of
-/// ASCII bytes that are not white space are copied (and lower-cased) in one
-/// go, with one map entry for the run; white space and other characters go
-/// one at a time through [`fold_char`], which gives the same result on an
+/// ASCII bytes that fold to themselves (anything but white space, and
+/// single spaces after it) are copied (and lower-cased) in one go, with one
+/// map entry for the run; other white space and other characters go one
+/// at a time through [`fold_char`], which gives the same result on an
 /// ASCII character as the run does.
 fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>) {
     // With `emoji`, a keycap (`6️⃣`: digit, U+FE0F, U+20E3) is its digit:
@@ -359,8 +360,16 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() && !ascii_space(b) {
+            // A run goes on over single spaces (they fold to themselves,
+            // since the byte before is not a space), so it usually covers
+            // whole phrases.
             let start = i;
-            while i < bytes.len() && bytes[i].is_ascii() && !ascii_space(bytes[i]) {
+            i += 1;
+            while i < bytes.len() {
+                let c = bytes[i];
+                if !c.is_ascii() || (ascii_space(c) && (c != b' ' || bytes[i - 1] == b' ')) {
+                    break;
+                }
                 i += 1;
             }
             out.ascii_run(&original[start..i], start as u32, case);
