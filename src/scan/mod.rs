@@ -33,7 +33,7 @@ use std::sync::Arc;
 /// source, its hits, and the keys of the stream aggregates. Computing it is
 /// the expensive, stateless part of a scan, so it can run on any thread;
 /// see [`Scanner::prepare`] and [`Scanner::judge`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Prepared {
     source_texts: Vec<Value>,
     source_hits: Vec<Vec<Hit>>,
@@ -55,6 +55,9 @@ pub struct Scanner {
     source_texts: Vec<Value>,
     source_hits: Vec<Vec<Hit>>,
     atom_hit: Vec<bool>,
+    /// What [`scan`](Self::scan) prepares each record into: reused, so
+    /// that scanning allocates no per-record vectors of its own.
+    scratch: Prepared,
     stream: Stream,
 }
 
@@ -69,6 +72,7 @@ impl Scanner {
             source_texts: Vec::with_capacity(sources),
             source_hits: vec![Vec::new(); sources],
             atom_hit: vec![false; atoms],
+            scratch: Prepared::default(),
             stream,
         }
     }
@@ -100,22 +104,35 @@ impl Scanner {
     /// Scores one record. Records must come in time order for the stream
     /// rules; one older than a record already scanned is marked `late`.
     pub fn scan(&mut self, record: &Record) -> Verdict {
-        let prepared = self.prepare(record);
+        let mut prepared = std::mem::take(&mut self.scratch);
+        self.prepare_into(record, &mut prepared);
         let (aggregates, late) = if self.has_stream_rules() {
             self.stream
                 .observe(prepared.time, &prepared.id, &prepared.inputs)
         } else {
             (Vec::new(), false)
         };
-        self.judge(record, &prepared, &aggregates, late)
+        let verdict = self.judge(record, &prepared, &aggregates, late);
+        self.scratch = prepared;
+        verdict
     }
 
     /// The stateless part of a scan (see [`Prepared`]).
     pub fn prepare(&mut self, record: &Record) -> Prepared {
+        let mut prepared = Prepared::default();
+        self.prepare_into(record, &mut prepared);
+        prepared
+    }
+
+    /// [`prepare`](Self::prepare) into `out`, reusing its buffers. The
+    /// scanner's own buffers are swapped with `out`'s, so whichever
+    /// vectors go round keep their capacity.
+    pub fn prepare_into(&mut self, record: &Record, out: &mut Prepared) {
         let compiled = Arc::clone(&self.compiled);
         let pack = &compiled.pack;
         self.match_sources(record);
-        let mut inputs = Vec::with_capacity(pack.aggregates.len());
+        let inputs = &mut out.inputs;
+        inputs.clear();
         if !pack.aggregates.is_empty() {
             let mut eval = Eval::new(
                 &compiled,
@@ -133,17 +150,11 @@ impl Scanner {
                 inputs.push(AggregateInput { key, value });
             }
         }
-        Prepared {
-            source_texts: std::mem::take(&mut self.source_texts),
-            source_hits: std::mem::replace(
-                &mut self.source_hits,
-                vec![Vec::new(); pack.sources.len()],
-            ),
-            atom_hit: self.atom_hit.clone(),
-            inputs,
-            time: self.time_of(record),
-            id: record_id(pack, record),
-        }
+        std::mem::swap(&mut out.source_texts, &mut self.source_texts);
+        std::mem::swap(&mut out.source_hits, &mut self.source_hits);
+        out.atom_hit.clone_from(&self.atom_hit);
+        out.time = self.time_of(record);
+        record_id(pack, record, &mut out.id);
     }
 
     /// The rules' verdict on a prepared record, given its aggregate values
@@ -246,15 +257,15 @@ impl Scanner {
     }
 }
 
-/// The value of the record's `id` field, as text.
-fn record_id(pack: &crate::check::CheckedPack, record: &Record) -> String {
-    pack.schema
-        .field("id")
-        .and_then(|i| record.values.get(i))
-        .map(|v| match v {
-            Value::Text(t) => t.text.to_string(),
-            Value::Missing => String::new(),
-            other => other.to_string(),
-        })
-        .unwrap_or_default()
+/// The value of the record's `id` field, as text, into `out`.
+fn record_id(pack: &crate::check::CheckedPack, record: &Record, out: &mut String) {
+    out.clear();
+    match pack.schema.field("id").and_then(|i| record.values.get(i)) {
+        Some(Value::Text(t)) => out.push_str(&t.text),
+        Some(Value::Missing) | None => {}
+        Some(other) => {
+            use std::fmt::Write;
+            let _ = write!(out, "{other}");
+        }
+    }
 }
