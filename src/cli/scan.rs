@@ -87,6 +87,8 @@ pub struct Counts {
 pub enum Failure {
     Input(String, io::Error),
     Output(io::Error),
+    /// The scan stopped (after an output error) while input was being read.
+    Stopped,
 }
 
 pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
@@ -182,17 +184,48 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         }
         Ok(())
     };
-    let mut process = |batch: &[Line]| pipeline.run_batch(batch, &mut emit);
-
     let limit = args.max_line_bytes;
-    let result = match (&time_field, stream_rules) {
+    let read = |process: &mut Process| match (&time_field, stream_rules) {
         (Some(field), true) if inputs.iter().all(|p| p.as_os_str() != "-") => {
-            scan_files_in_time_order(&inputs, &names, field, limit, &mut process)
+            scan_files_in_time_order(&inputs, &names, field, limit, process)
         }
         (Some(field), true) => {
-            scan_with_reorder(&inputs, &names, field, args.max_delay, limit, &mut process)
+            scan_with_reorder(&inputs, &names, field, args.max_delay, limit, process)
         }
-        _ => scan_in_input_order(&inputs, &names, limit, &mut process),
+        _ => scan_in_input_order(&inputs, &names, limit, process),
+    };
+    let result = if threads <= 1 {
+        read(&mut |batch: &mut Vec<Line>| {
+            let result = pipeline.run_batch(batch, &mut emit);
+            batch.clear();
+            result
+        })
+    } else {
+        // Reading (and, with stream rules, ordering) runs on a thread of
+        // its own, a couple of batches ahead, so that the workers never
+        // wait for the disk or for line splitting.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Line>>(2);
+            let reader = scope.spawn(move || {
+                read(&mut |batch: &mut Vec<Line>| {
+                    let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+                    tx.send(full).map_err(|_| Failure::Stopped)
+                })
+            });
+            let mut result = Ok(());
+            for batch in rx {
+                if let Err(e) = pipeline.run_batch(&batch, &mut emit) {
+                    result = Err(e);
+                    // Dropping the receiver stops the reader at its next
+                    // batch.
+                    break;
+                }
+            }
+            let read = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result.and(read)
+        })
     };
     progress.finish();
     let result = result.and_then(|()| out.flush().map_err(Failure::Output));
@@ -202,6 +235,8 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
             Failure::Output(e) => {
                 eprintln!("error: cannot write the verdicts: {e}; the scan stopped")
             }
+            // Only the reader sees it, when an output error came first.
+            Failure::Stopped => {}
         }
         summary(&counts, stream_rules);
         return 2;
@@ -228,7 +263,8 @@ fn summary(c: &Counts, stream_rules: bool) {
     eprintln!("{line}");
 }
 
-type Process<'a> = dyn FnMut(&[Line]) -> Result<(), Failure> + 'a;
+/// Takes a batch of lines (leaving the vector empty or to be cleared).
+type Process<'a> = dyn FnMut(&mut Vec<Line>) -> Result<(), Failure> + 'a;
 
 fn open(path: &PathBuf) -> io::Result<Box<dyn Read>> {
     if path.as_os_str() == "-" {
@@ -338,13 +374,13 @@ fn scan_in_input_order(
         for_each_line(reader, name, i, limit, &mut |line| {
             batch.push(line);
             if batch.len() == BATCH {
-                process(&batch)?;
+                process(&mut batch)?;
                 batch.clear();
             }
             Ok(())
         })?;
     }
-    process(&batch)
+    process(&mut batch)
 }
 
 /// Stream rules, standard input: a reorder buffer of `max_delay`.
@@ -364,15 +400,17 @@ fn scan_with_reorder(
             let time = order::quick_time(&line.bytes, field);
             reorder.push(time, line, &mut ready);
             if ready.len() >= BATCH {
-                process(&ready)?;
+                process(&mut ready)?;
                 ready.clear();
             }
             Ok(())
         })?;
     }
     reorder.finish(&mut ready);
-    for chunk in ready.chunks(BATCH) {
-        process(chunk)?;
+    while !ready.is_empty() {
+        let rest = ready.split_off(ready.len().min(BATCH));
+        process(&mut ready)?;
+        ready = rest;
     }
     Ok(())
 }
@@ -470,7 +508,7 @@ fn scan_files_in_time_order(
         if p.len > limit {
             batch.push(too_long(p.input, p.number, p.len, limit));
             if batch.len() == BATCH {
-                process(&batch)?;
+                process(&mut batch)?;
                 batch.clear();
             }
             continue;
@@ -487,11 +525,11 @@ fn scan_files_in_time_order(
             rejected: None,
         });
         if batch.len() == BATCH {
-            process(&batch)?;
+            process(&mut batch)?;
             batch.clear();
         }
     }
-    process(&batch)
+    process(&mut batch)
 }
 
 /// The progress bar on a terminal's stderr: records, MB/s, flagged. Does

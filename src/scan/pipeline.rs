@@ -18,12 +18,19 @@
 //! whatever the number of threads (tested), and stream state is updated in
 //! time order. Without stream rules, steps 1 and 3 run as one.
 //!
+//! The parallel steps share a batch dynamically: the calling thread and
+//! one helper per extra scanner take chunks of 32 lines from a shared
+//! counter, and the results are put back in chunk order (see
+//! `parallel_map`). `vigie scan` reads the next batches on a thread of its
+//! own meanwhile (`cli/scan.rs`), so reading overlaps the work.
+//!
 //! Ordering by time is the caller's business ([`order`] has the two
 //! strategies `vigie scan` uses: index-and-sort for files, a bounded
 //! reorder buffer for standard input).
 
 use super::{AggregateValue, Prepared, Record, Scanner, Stream, Verdict};
 use crate::Pack;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One input line, with where it came from.
 #[derive(Debug, Clone)]
@@ -100,17 +107,19 @@ where
         let render = &self.render;
         if !self.stream_rules {
             // Stateless: prepare and judge in one parallel pass.
-            let outcomes = parallel_map(&mut self.scanners, lines, |scanner, line| {
-                match read(scanner, line) {
-                    Stage::Rejected(r) => Outcome::Rejected(r),
-                    Stage::Ready(ready) => {
-                        let (record, prepared) = *ready;
-                        let verdict = scanner.judge(&record, &prepared, &[], false);
+            // `Scanner::scan` prepares into the scanner's reused buffers.
+            let outcomes = parallel_map(
+                &mut self.scanners,
+                lines,
+                |scanner, line| match decode_line(scanner, line) {
+                    Err(r) => Outcome::Rejected(r),
+                    Ok(record) => {
+                        let verdict = scanner.scan(&record);
                         let out = render(pack, &record, &verdict);
                         Outcome::Scanned(verdict, out)
                     }
-                }
-            });
+                },
+            );
             for (line, outcome) in lines.iter().zip(outcomes) {
                 emit(line, outcome)?;
             }
@@ -152,58 +161,85 @@ where
 
 /// Step 1 for one line.
 fn read(scanner: &mut Scanner, line: &Line) -> Stage {
-    if let Some(reason) = &line.rejected {
-        return Stage::Rejected(reason.clone());
-    }
-    let text = match std::str::from_utf8(&line.bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            return Stage::Rejected(format!(
-                "invalid UTF-8 at byte {} of the line",
-                e.valid_up_to() + 1
-            ))
-        }
-    };
-    match scanner.decode(text) {
+    match decode_line(scanner, line) {
         Ok(record) => {
             let prepared = scanner.prepare(&record);
             Stage::Ready(Box::new((record, prepared)))
         }
-        Err(e) => Stage::Rejected(e.reason),
+        Err(reason) => Stage::Rejected(reason),
     }
 }
 
+/// A line's record, or why it is not one.
+fn decode_line(scanner: &Scanner, line: &Line) -> Result<Record, String> {
+    if let Some(reason) = &line.rejected {
+        return Err(reason.clone());
+    }
+    let text = std::str::from_utf8(&line.bytes)
+        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))?;
+    scanner.decode(text).map_err(|e| e.reason)
+}
+
+/// Lines a worker takes at a time: small enough that the threads finish a
+/// batch together (ads differ in length and in work), large enough that
+/// taking one is rare.
+const CHUNK: usize = 32;
+
 /// Maps `items` with one scanner per thread, keeping the order. Runs inline
 /// when there is one scanner or few items.
+///
+/// Work is shared dynamically: the calling thread and the helpers take the
+/// next chunk of [`CHUNK`] items from a shared counter until none is left,
+/// so a thread that drew long ads does not hold the others up (static
+/// halves left one core idle while the other finished). Each chunk's
+/// results go back to their place, so the output is in input order
+/// whatever the threads did.
 fn parallel_map<I, O, F>(scanners: &mut [Scanner], items: &[I], f: F) -> Vec<O>
 where
     I: Sync,
     O: Send,
     F: Fn(&mut Scanner, &I) -> O + Sync,
 {
-    let threads = scanners.len().min(items.len().div_ceil(64)).max(1);
+    let threads = scanners.len().min(items.len().div_ceil(CHUNK)).max(1);
     if threads == 1 {
         let scanner = &mut scanners[0];
         return items.iter().map(|i| f(scanner, i)).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .zip(scanners.iter_mut())
-            .map(|(part, scanner)| {
-                scope.spawn(move || part.iter().map(|i| f(scanner, i)).collect::<Vec<O>>())
-            })
+    let next = AtomicUsize::new(0);
+    let chunks = items.len().div_ceil(CHUNK);
+    let work = |scanner: &mut Scanner| {
+        let mut done: Vec<(usize, Vec<O>)> = Vec::new();
+        loop {
+            let c = next.fetch_add(1, Ordering::Relaxed);
+            if c >= chunks {
+                return done;
+            }
+            let part = &items[c * CHUNK..((c + 1) * CHUNK).min(items.len())];
+            done.push((c, part.iter().map(|i| f(scanner, i)).collect()));
+        }
+    };
+    let (first, helpers) = scanners.split_at_mut(1);
+    let mut parts: Vec<(usize, Vec<O>)> = std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = helpers[..threads - 1]
+            .iter_mut()
+            .map(|scanner| scope.spawn(move || work(scanner)))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
+        let mut parts = work(&mut first[0]);
+        for h in handles {
+            parts.extend(
                 h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        parts
+    });
+    parts.sort_unstable_by_key(|(c, _)| *c);
+    let mut out = Vec::with_capacity(items.len());
+    for (_, part) in parts {
+        out.extend(part);
+    }
+    out
 }
 
 /// Putting lines in time order for the stream rules.
