@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 use vigie::compile::MatchBuffers;
-use vigie::text::{fold_into, FoldProfile, Folded};
+use vigie::text::{fold_into, fold_into_sparse, FoldProfile, Folded};
 use vigie::Pack;
 
 const SECTIONS: &[&str] = &[
@@ -896,16 +896,30 @@ fn folding(b: &mut Bench, bodies: &[String]) {
         }
         total
     };
+    // The matcher's fold: the same text, the map kept sparse.
+    let mut sparse = || {
+        let mut f = Folded::default();
+        let mut total = 0u64;
+        for body in bodies {
+            fold_into_sparse(body, FoldProfile::DEFAULT, &mut f);
+            total += f.text.len() as u64;
+        }
+        total
+    };
     let t = race(
         b.opts.reps,
-        &mut [&mut copy, &mut || fold(FoldProfile::DEFAULT), &mut || {
-            fold(full)
-        }],
+        &mut [
+            &mut copy,
+            &mut || fold(FoldProfile::DEFAULT),
+            &mut || fold(full),
+            &mut sparse,
+        ],
     );
-    let [copy_t, default_t, full_t] = [t[0], t[1], t[2]];
+    let [copy_t, default_t, full_t, sparse_t] = [t[0], t[1], t[2], t[3]];
     for (label, time) in [
         ("fold_into case+accents", default_t),
         ("fold_into case+accents+leet+spacing+emoji", full_t),
+        ("fold_into_sparse case+accents (matcher)", sparse_t),
     ] {
         let mut row = Row::new("fold", format!("{label} ÷ byte copy"));
         row.value = rate(n, time.0);
