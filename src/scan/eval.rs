@@ -11,6 +11,7 @@ use crate::compile::{Compiled, Hit, MatchBuffers};
 use crate::syntax::ast::{ArithOp, CmpOp};
 use crate::text::phone::PiecePhones;
 use crate::value::{Money, Origin, Phone, Piece, Price, Text, Value};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::record::Record;
@@ -280,6 +281,7 @@ impl<'a> Eval<'a> {
     fn push_evidence(&mut self, hits: &[Hit], text: &Option<Text>) {
         let Some(text) = text else { return };
         let pack = &self.compiled.pack;
+        let mut unique = Unique::new(&self.evidence, hits.len());
         for hit in hits {
             let via = via(pack, hit);
             for (field, start, end) in text.locate(hit.start, hit.end) {
@@ -293,9 +295,7 @@ impl<'a> Eval<'a> {
                     text: field_text.get(start..end).unwrap_or("").to_string(),
                     via: via.clone(),
                 };
-                if !self.evidence.contains(&ev) {
-                    self.evidence.push(ev);
-                }
+                unique.push(&mut self.evidence, ev);
             }
         }
     }
@@ -465,6 +465,57 @@ fn evidence_free(pack: &crate::check::CheckedPack, ir: &Ir, depth: usize) -> boo
         _ => {}
     });
     free
+}
+
+/// Pushes evidence that is not there yet. A linear search per piece made
+/// a `has` with many hits quadratic (a body repeating a term 50,000 times);
+/// from a few dozen pieces on, a hash index of the evidence (built for the
+/// call, so nothing can go stale) makes it linear.
+enum Unique {
+    Linear,
+    Indexed(HashMap<u64, Vec<usize>>),
+}
+
+impl Unique {
+    /// Pieces expected from one call, from which an index pays.
+    const INDEX_FROM: usize = 32;
+
+    fn new(evidence: &[Evidence], expected: usize) -> Unique {
+        if expected < Unique::INDEX_FROM {
+            return Unique::Linear;
+        }
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, ev) in evidence.iter().enumerate() {
+            index.entry(evidence_key(ev)).or_default().push(i);
+        }
+        Unique::Indexed(index)
+    }
+
+    fn push(&mut self, evidence: &mut Vec<Evidence>, ev: Evidence) {
+        match self {
+            Unique::Linear => {
+                if !evidence.contains(&ev) {
+                    evidence.push(ev);
+                }
+            }
+            Unique::Indexed(index) => {
+                let at = index.entry(evidence_key(&ev)).or_default();
+                if !at.iter().any(|&i| evidence[i] == ev) {
+                    at.push(evidence.len());
+                    evidence.push(ev);
+                }
+            }
+        }
+    }
+}
+
+/// A hash of what makes two pieces of evidence equal (the text is that of
+/// the span).
+fn evidence_key(ev: &Evidence) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&ev.field, ev.start, ev.end, &ev.via, &ev.text).hash(&mut h);
+    h.finish()
 }
 
 struct HitsIn(Vec<Hit>, Option<Text>);

@@ -27,8 +27,34 @@
 use crate::check::CheckedPack;
 use crate::text::fingerprint::{BANDS, MIN_SHARED_BANDS};
 use crate::value::Value;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
+
+/// The windows' maps are keyed by hashes that are already well mixed
+/// (`mix` below): hashing them again (SipHash) was a tenth of `observe`.
+type Keyed<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// Passes a `u64` key through.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed; stay correct for anything else.
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 /// How many other ads an aggregate names as evidence.
 pub const RELATED: usize = 5;
@@ -70,14 +96,14 @@ struct Entry {
 struct Group {
     entries: VecDeque<Entry>,
     /// For `distinct`: how many entries hold each value.
-    values: HashMap<u64, u32>,
+    values: Keyed<u32>,
 }
 
 #[derive(Debug)]
 struct Window {
     within: i64,
     distinct: bool,
-    groups: HashMap<u64, Group>,
+    groups: Keyed<Group>,
     expiry: VecDeque<(i64, u64)>,
 }
 
@@ -99,7 +125,7 @@ impl Stream {
                 .map(|a| Window {
                     within: a.within.ceil() as i64,
                     distinct: a.distinct.is_some(),
-                    groups: HashMap::new(),
+                    groups: Keyed::default(),
                     expiry: VecDeque::new(),
                 })
                 .collect(),
@@ -162,7 +188,7 @@ impl Stream {
                 out.push(window.read_late(t, &keys, value));
                 continue;
             }
-            for &k in &keys {
+            for &k in keys.iter() {
                 let group = window.groups.entry(k).or_default();
                 group.entries.push_back(Entry {
                     time: t,
@@ -256,27 +282,32 @@ impl Window {
         keys: &[u64],
         oldest: i64,
         newest: i64,
-    ) -> (Vec<&Entry>, HashSet<u64>) {
+    ) -> (Vec<&Entry>, Vec<u64>) {
         let needed = if keys.len() > 1 { MIN_SHARED_BANDS } else { 1 };
-        let mut shared: HashMap<u64, (usize, &Entry)> = HashMap::new();
+        // Every (entry, group) pair in range, most recent entry first; an
+        // entry in n of the groups appears n times in a row. (A sort of a
+        // few dozen references instead of a hash map per call.)
+        let mut seen: Vec<&Entry> = Vec::new();
         for key in keys {
             if let Some(group) = self.groups.get(key) {
-                for e in group
-                    .entries
-                    .iter()
-                    .filter(|e| e.time >= oldest && e.time <= newest)
-                {
-                    shared.entry(e.seq).or_insert((0, e)).0 += 1;
-                }
+                seen.extend(
+                    group
+                        .entries
+                        .iter()
+                        .filter(|e| e.time >= oldest && e.time <= newest),
+                );
             }
         }
-        let mut union: Vec<&Entry> = shared
-            .into_values()
-            .filter(|(n, _)| *n >= needed)
-            .map(|(_, e)| e)
-            .collect();
-        union.sort_by_key(|e| std::cmp::Reverse(e.seq));
-        let values = union.iter().filter_map(|e| e.value).collect();
+        seen.sort_unstable_by_key(|e| std::cmp::Reverse(e.seq));
+        let mut union: Vec<&Entry> = Vec::new();
+        for run in seen.chunk_by(|a, b| a.seq == b.seq) {
+            if run.len() >= needed {
+                union.push(run[0]);
+            }
+        }
+        let mut values: Vec<u64> = union.iter().filter_map(|e| e.value).collect();
+        values.sort_unstable();
+        values.dedup();
         (union, values)
     }
 
@@ -285,7 +316,11 @@ impl Window {
     fn read_late(&self, t: i64, keys: &[u64], value: Option<u64>) -> AggregateValue {
         let oldest = t.saturating_sub(self.within);
         let (union, mut values) = self.fingerprint_matches(keys, oldest, t);
-        values.extend(value);
+        if let Some(v) = value {
+            if let Err(at) = values.binary_search(&v) {
+                values.insert(at, v);
+            }
+        }
         let value = if self.distinct {
             values.len()
         } else {
@@ -303,13 +338,38 @@ impl Window {
 }
 
 /// The groups a key puts an ad in: one hash, one per LSH band for a
-/// fingerprint, none for a missing key.
-fn key_hashes(key: &Value) -> Vec<u64> {
+/// fingerprint, none for a missing key (on the stack: no allocation).
+fn key_hashes(key: &Value) -> KeyHashes {
+    let mut out = KeyHashes {
+        len: 0,
+        keys: [0; BANDS],
+    };
     match key {
-        Value::Fingerprint(bands) => (0..BANDS)
-            .map(|b| mix(bands[b] ^ (b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)))
-            .collect(),
-        other => value_hash(other).into_iter().collect(),
+        Value::Fingerprint(bands) => {
+            for (b, k) in out.keys.iter_mut().enumerate() {
+                *k = mix(bands[b] ^ (b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            }
+            out.len = BANDS;
+        }
+        other => {
+            if let Some(h) = value_hash(other) {
+                out.keys[0] = h;
+                out.len = 1;
+            }
+        }
+    }
+    out
+}
+
+struct KeyHashes {
+    len: usize,
+    keys: [u64; BANDS],
+}
+
+impl std::ops::Deref for KeyHashes {
+    type Target = [u64];
+    fn deref(&self) -> &[u64] {
+        &self.keys[..self.len]
     }
 }
 

@@ -89,6 +89,9 @@ pub fn extract_phones(text: &str) -> Vec<FoundPhone> {
 pub struct PiecePhones {
     /// (start, end, phones of `text[start..end]`).
     pieces: Vec<(usize, usize, Vec<FoundPhone>)>,
+    /// The tokens of a text read in one piece, for prices to reuse (a
+    /// longer text's are not kept: memory stays bounded by a piece).
+    tokens: Option<Vec<Token>>,
 }
 
 impl PiecePhones {
@@ -107,8 +110,14 @@ impl PiecePhones {
                 }
                 (offset, offset + piece.len(), found)
             })
-            .collect();
-        PiecePhones { pieces }
+            .collect::<Vec<_>>();
+        let tokens = (pieces.len() == 1).then_some(scratch.tokens);
+        PiecePhones { pieces, tokens }
+    }
+
+    /// The tokens of the text, when it was read in one piece.
+    pub fn tokens(&self) -> Option<&[Token]> {
+        self.tokens.as_deref()
     }
 
     /// Each piece: its range in the text and its phones (spans relative to

@@ -31,7 +31,7 @@
 use super::emoji::emoji_word;
 use super::fold::{fold_into, FoldProfile, Folded};
 use super::phone::{FoundPhone, PiecePhones};
-use super::tokens::{tokenize, TokenKind};
+use super::tokens::{tokenize, Token, TokenKind};
 use crate::value::Currency;
 
 /// A price found in a text.
@@ -56,6 +56,64 @@ impl FoundPrice {
     }
 }
 
+/// A word or symbol of a lexeme. Almost all are short: kept inline, so
+/// lexing an ad allocates nothing per token (it used to allocate a
+/// `String` per token, and again per token when durations were joined).
+#[derive(Clone)]
+enum Str {
+    Inline(u8, [u8; Str::INLINE]),
+    Heap(Box<str>),
+}
+
+impl Str {
+    const INLINE: usize = 22;
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Made from a `&str` cut at its end: always valid.
+            Str::Inline(n, bytes) => std::str::from_utf8(&bytes[..*n as usize]).unwrap_or(""),
+            Str::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        if s.len() <= Str::INLINE {
+            let mut bytes = [0u8; Str::INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Str::Inline(s.len() as u8, bytes)
+        } else {
+            Str::Heap(s.into())
+        }
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Lex {
     /// An amount, and the number of digits of its integer part.
@@ -68,8 +126,8 @@ enum Lex {
         secs: f64,
         rate: bool,
     },
-    Word(String),
-    Sym(String),
+    Word(Str),
+    Sym(Str),
 }
 
 #[derive(Debug, Clone)]
@@ -266,7 +324,7 @@ fn push_number(items: &mut Vec<Item>, text: &str, digits: &str, start: usize, en
             let glued = *num_end == *s0 && *s1 == start;
             let (p, pd) = (*p, *pd);
             if glued && p.fract() == 0.0 {
-                let joined = if sep == "." && nd == 3 && pd <= 3 {
+                let joined = if **sep == *"." && nd == 3 && pd <= 3 {
                     Some(Lex::Num(p * 1000.0 + n, pd + 3))
                 } else if matches!(sep.as_str(), "," | ".") && (1..=2).contains(&nd) {
                     Some(Lex::Num(p + n / 10f64.powi(nd as i32), pd))
@@ -294,14 +352,22 @@ fn push_number(items: &mut Vec<Item>, text: &str, digits: &str, start: usize, en
     });
 }
 
-fn lex(text: &str, phones: &[FoundPhone]) -> Vec<Item> {
+fn lex(text: &str, phones: &[FoundPhone], tokens: Option<&[Token]>) -> Vec<Item> {
     let in_phone = |s: usize| phones.iter().any(|p| s >= p.start && s < p.end);
-    let tokens = tokenize(text);
+    let owned;
+    let tokens = match tokens {
+        Some(t) => t,
+        None => {
+            owned = tokenize(text);
+            &owned[..]
+        }
+    };
     let mut items: Vec<Item> = Vec::new();
     // Currencies read off a glued "e" ("150e", but "2e étage").
     let mut glued_e: Vec<usize> = Vec::new();
     let mut folded = Folded::default();
-    for t in &tokens {
+    let mut lower = String::new();
+    for t in tokens {
         let s = t.text(text);
         let item = |lex: Lex| Item {
             lex,
@@ -313,17 +379,37 @@ fn lex(text: &str, phones: &[FoundPhone]) -> Vec<Item> {
             TokenKind::Word if in_phone(t.start) => items.push(item(Lex::Word("#phone".into()))),
             TokenKind::Emoji => items.push(item(match emoji_word(s) {
                 Some("rose" | "cadeau") => Lex::Cur(Currency::Eur, true),
-                _ => Lex::Sym(s.to_string()),
+                _ => Lex::Sym(s.into()),
             })),
             TokenKind::Word | TokenKind::Currency | TokenKind::Other => {
-                fold_into(s, FoldProfile::DEFAULT, &mut folded);
-                let w = folded.text.as_str();
+                // An ASCII token (no white space in it) folds to its lower
+                // case, byte for byte: no need to fold it or to map it back.
+                let ascii = s.is_ascii();
+                let w = if ascii {
+                    lower.clear();
+                    lower.push_str(s);
+                    lower.make_ascii_lowercase();
+                    lower.as_str()
+                } else {
+                    fold_into(s, FoldProfile::DEFAULT, &mut folded);
+                    folded.text.as_str()
+                };
                 // Byte `k` of the folded word, in the text.
-                let at = |k: usize| folded.map.get(k).map_or(t.end, |&m| t.start + m as usize);
+                let at = |k: usize| {
+                    if ascii {
+                        if k < s.len() {
+                            t.start + k
+                        } else {
+                            t.end
+                        }
+                    } else {
+                        folded.map.get(k).map_or(t.end, |&m| t.start + m as usize)
+                    }
+                };
                 if t.kind != TokenKind::Word {
                     items.push(item(match currency_sign(w) {
                         Some(c) => Lex::Cur(c, false),
-                        None => Lex::Sym(w.to_string()),
+                        None => Lex::Sym(w.into()),
                     }));
                     continue;
                 }
@@ -363,10 +449,10 @@ fn lex(text: &str, phones: &[FoundPhone]) -> Vec<Item> {
                         end: t.end,
                     });
                 } else {
-                    items.push(item(Lex::Word(w.to_string())));
+                    items.push(item(Lex::Word(w.into())));
                 }
             }
-            _ => items.push(item(Lex::Sym(s.to_string()))),
+            _ => items.push(item(Lex::Sym(s.into()))),
         }
     }
     // "2e étage": an ordinal.
@@ -390,7 +476,7 @@ fn word_at(items: &[Item], k: usize) -> Option<&str> {
 }
 
 fn sym_at(items: &[Item], k: usize, s: &str) -> bool {
-    matches!(items.get(k).map(|x| &x.lex), Some(Lex::Sym(x)) if x == s)
+    matches!(items.get(k).map(|x| &x.lex), Some(Lex::Sym(x)) if **x == *s)
 }
 
 /// Second pass: durations written in several tokens. "1 h", "30 min" (a
@@ -527,7 +613,7 @@ fn join_durations(items: &mut Vec<Item>) {
 /// "dans 1h".
 fn mark_times(items: &mut [Item]) {
     let length = |lex: &Lex| matches!(lex, Lex::Dur { rate: false, .. });
-    let time = |lex: &Lex| length(lex) || matches!(lex, Lex::Word(w) if w == "#time");
+    let time = |lex: &Lex| length(lex) || matches!(lex, Lex::Word(w) if **w == *"#time");
     let mut times = vec![false; items.len()];
     for k in 0..items.len() {
         if !length(&items[k].lex) {
@@ -577,7 +663,7 @@ fn connects_after(lex: &Lex) -> Option<bool> {
 fn not_money_after(items: &[Item], i: usize) -> bool {
     match items.get(i + 1).map(|x| &x.lex) {
         Some(Lex::Word(w)) => NOT_MONEY.contains(&w.as_str()),
-        Some(Lex::Sym(s)) => s == "%",
+        Some(Lex::Sym(s)) => **s == *"%",
         _ => false,
     }
 }
@@ -593,7 +679,7 @@ pub fn extract_prices(text: &str) -> Vec<FoundPrice> {
 pub fn extract_prices_with(text: &str, phones: &PiecePhones) -> Vec<FoundPrice> {
     let mut out = Vec::new();
     for (offset, end, piece_phones) in phones.pieces() {
-        let prices = extract_prices_in(&text[offset..end], piece_phones);
+        let prices = extract_prices_in(&text[offset..end], piece_phones, phones.tokens());
         out.extend(prices.into_iter().map(|mut p| {
             p.start += offset;
             p.end += offset;
@@ -603,8 +689,12 @@ pub fn extract_prices_with(text: &str, phones: &PiecePhones) -> Vec<FoundPrice> 
     out
 }
 
-fn extract_prices_in(text: &str, phones: &[FoundPhone]) -> Vec<FoundPrice> {
-    let items = lex(text, phones);
+fn extract_prices_in(
+    text: &str,
+    phones: &[FoundPhone],
+    tokens: Option<&[Token]>,
+) -> Vec<FoundPrice> {
+    let items = lex(text, phones, tokens);
     let mut out = Vec::new();
     let candidate = |i: usize| matches!(items[i].lex, Lex::Num(..)) && !not_money_after(&items, i);
     // Does the ad put lengths before amounts ("1h 200") or after them?
