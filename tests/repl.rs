@@ -177,7 +177,7 @@ fn deeply_nested_input_is_refused_with_the_limit_and_the_session_goes_on() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("holds more than 2000 operators"),
+        stdout.contains("holds more than 500 operators"),
         "{stdout}"
     );
     assert!(stdout.contains("2 : number"), "{stdout}");

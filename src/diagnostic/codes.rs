@@ -126,7 +126,7 @@ characters are always unified, whatever the profile.";
 
     TooComplex = "E0009", "declaration too deeply nested or too long",
 "A declaration may nest parentheses, brackets and braces at most 64 deep
-and hold at most 2,000 operators (and, or, not, has, comparisons, +, -).
+and hold at most 500 operators (and, or, not, has, comparisons, +, -).
 These limits keep the parser and the checker within their stack whatever
 a pack holds; no real rule comes near them. Split the condition into
 `let`s:
