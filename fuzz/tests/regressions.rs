@@ -4,8 +4,10 @@
 //! (`lsp-*.jsonl`: a session written as a script, see
 //! `vigie_fuzz::lsp::run_script`; other `lsp-*` files: libFuzzer bytes).
 //!
-//! `cd fuzz && cargo test` (stable, no sanitizer, no libFuzzer). An input
-//! whose bug is not fixed yet fails here with the target's panic message.
+//! `cd fuzz && cargo test --no-default-features` (stable, no sanitizer,
+//! without building libFuzzer, so no C++ compiler needed; plain `cargo
+//! test` also builds the fuzz targets). An input whose bug is not fixed
+//! yet fails here with the target's panic message.
 
 use std::path::PathBuf;
 
