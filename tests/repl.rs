@@ -176,9 +176,6 @@ fn deeply_nested_input_is_refused_with_the_limit_and_the_session_goes_on() {
         stdout.contains("nests brackets more than 64 deep"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("holds more than 500 operators"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("holds more than 500 operators"), "{stdout}");
     assert!(stdout.contains("2 : number"), "{stdout}");
 }
