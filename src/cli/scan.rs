@@ -14,7 +14,7 @@
 //! Verdicts come out in the order records are scanned.
 
 use super::{pretty, render_options, ColorChoice};
-use crate::scan::pipeline::{order, Line, Outcome, Pipeline, BATCH};
+use crate::scan::pipeline::{order, Gather, Line, Outcome, Pipeline, BATCH};
 use crate::{Pack, Record, Verdict};
 use clap::{Args, ValueEnum};
 use std::fs::File;
@@ -369,11 +369,12 @@ fn scan_in_input_order(
     process: &mut Process,
 ) -> Result<(), Failure> {
     let mut batch = Vec::with_capacity(BATCH);
+    let mut gather = Gather::default();
     for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
         let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
         for_each_line(reader, name, i, limit, &mut |line| {
             batch.push(line);
-            if batch.len() == BATCH {
+            if gather.full(&batch) {
                 process(&mut batch)?;
                 batch.clear();
             }
@@ -394,12 +395,13 @@ fn scan_with_reorder(
 ) -> Result<(), Failure> {
     let mut reorder = order::Reorder::new(max_delay);
     let mut ready = Vec::with_capacity(BATCH);
+    let mut gather = Gather::default();
     for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
         let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
         for_each_line(reader, name, i, limit, &mut |line| {
             let time = order::quick_time(&line.bytes, field);
             reorder.push(time, line, &mut ready);
-            if ready.len() >= BATCH {
+            if gather.full(&ready) {
                 process(&mut ready)?;
                 ready.clear();
             }
@@ -503,11 +505,12 @@ fn scan_files_in_time_order(
         files.push(File::open(path).map_err(|e| Failure::Input(name.clone(), e))?);
     }
     let mut batch = Vec::with_capacity(BATCH);
+    let mut gather = Gather::default();
     for (_, k) in keyed {
         let p = &places[k];
         if p.len > limit {
             batch.push(too_long(p.input, p.number, p.len, limit));
-            if batch.len() == BATCH {
+            if gather.full(&batch) {
                 process(&mut batch)?;
                 batch.clear();
             }
@@ -524,7 +527,7 @@ fn scan_files_in_time_order(
             bytes,
             rejected: None,
         });
-        if batch.len() == BATCH {
+        if gather.full(&batch) {
             process(&mut batch)?;
             batch.clear();
         }

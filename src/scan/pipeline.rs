@@ -61,6 +61,37 @@ pub type Emit<'a, T, E> = dyn FnMut(&Line, Outcome<T>) -> Result<(), E> + 'a;
 /// keep memory flat.
 pub const BATCH: usize = 2048;
 
+/// Bytes of line text per batch, whatever the line count: 2,048 lines of
+/// 16 MiB (the default line limit) would otherwise be held at once. A
+/// batch ends at whichever of [`BATCH`] lines or this many bytes comes
+/// first; a single longer line still makes a batch of its own.
+pub const BATCH_BYTES: usize = 64 << 20;
+
+/// Counts the bytes of the batch being gathered. The caller pushes lines
+/// (one, or several at once when a reorder buffer releases them), asks
+/// [`Gather::full`], and empties the batch when the answer is yes.
+#[derive(Default)]
+pub struct Gather {
+    bytes: usize,
+    counted: usize,
+}
+
+impl Gather {
+    /// Counts the lines pushed since the last call; true when the batch is
+    /// full (the count starts again, for the emptied batch).
+    pub fn full(&mut self, batch: &[Line]) -> bool {
+        let new = batch.get(self.counted..).unwrap_or(&[]);
+        self.bytes += new.iter().map(|l| l.bytes.len()).sum::<usize>();
+        self.counted = batch.len();
+        if batch.len() >= BATCH || self.bytes >= BATCH_BYTES {
+            *self = Gather::default();
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// Runs lines through the pack, in batches, on `threads` threads.
 /// `render` turns a verdict (with its record) into output, on the worker
 /// threads; `emit` receives every line's outcome in input order and may
@@ -373,5 +404,51 @@ pub mod order {
                 out.push(p.line);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(len: usize) -> Line {
+        Line {
+            input: 0,
+            number: 1,
+            bytes: vec![b'x'; len],
+            rejected: None,
+        }
+    }
+
+    #[test]
+    fn a_batch_ends_at_its_line_count_or_its_byte_budget() {
+        let mut gather = Gather::default();
+        let mut batch = Vec::new();
+        // Small lines: full at BATCH lines.
+        let mut pushed = 0;
+        loop {
+            batch.push(line(10));
+            pushed += 1;
+            if gather.full(&batch) {
+                break;
+            }
+        }
+        assert_eq!(pushed, BATCH);
+        batch.clear();
+        // 16 MiB lines: full at the fourth (64 MiB), not at the 2,048th.
+        let big = 16 << 20;
+        let mut pushed = 0;
+        loop {
+            batch.push(line(big));
+            pushed += 1;
+            if gather.full(&batch) {
+                break;
+            }
+        }
+        assert_eq!(pushed, BATCH_BYTES / big);
+        batch.clear();
+        // Several lines released at once (a reorder buffer) all count.
+        batch.extend([line(BATCH_BYTES / 2), line(BATCH_BYTES / 2)]);
+        assert!(gather.full(&batch));
     }
 }
