@@ -4,7 +4,6 @@
 //! the release binary and written in `docs/limits.md`; here are the cases
 //! small enough for every test run.
 
-use std::time::{Duration, Instant};
 use vigie::{Pack, Sources};
 
 fn codes(text: &str) -> Vec<&'static str> {
@@ -28,9 +27,8 @@ fn a_hundred_thousand_parentheses_are_refused_with_e0009() {
         "(".repeat(n),
         ")".repeat(n)
     );
-    let t = Instant::now();
+    // Refused before pest recurses into it (the time is in docs/limits.md).
     assert_eq!(codes(&text), ["E0009"]);
-    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
 }
 
 #[test]
@@ -84,38 +82,38 @@ fn a_lexicon_of_a_hundred_thousand_terms_compiles_and_matches() {
     assert!(verdict.flagged, "{verdict:?}");
 }
 
-/// Each hit of a rule becomes evidence, deduplicated. The deduplication
-/// searched the evidence gathered so far (`Vec::contains`), so an ad with n
+/// Each hit of a rule becomes evidence, once. The deduplication used to
+/// search the evidence gathered so far (`Vec::contains`), so an ad with n
 /// hits cost n² comparisons: a 1 MB body repeating a lexicon term took
 /// 12 s with the French pack, a 16 MiB one (under the default line limit)
 /// most of an hour. Found measuring issue 9; fixed by a hash index in
-/// `src/scan/eval.rs` (0f98122).
+/// `src/scan/eval.rs` (0f98122); the time is measured in docs/limits.md,
+/// not here. This checks what the index must keep: 50,000 hits, each
+/// once, in text order, even when the condition reads the lexicon twice.
 #[test]
-fn many_hits_in_one_ad_are_collected_in_linear_time() {
+fn many_hits_in_one_ad_are_each_evidence_once() {
     let pack = Pack::from_source(
         "h",
         &format!(
-            "{HEAD}lexicon l {{ \"rose\" }}\nrule r {{\n  when ad.body has l\n  score 10\n}}\n"
+            "{HEAD}lexicon l {{ \"rose\" }}\nrule r {{\n  when ad.body has l and ad.title has l or ad.body has l\n  score 10\n}}\n"
         ),
     )
     .unwrap();
     let mut scanner = pack.scanner();
-    let mut time = |n: usize| {
-        let body = "rose ".repeat(n);
-        let line = format!(r#"{{"id":"1","title":"t","body":"{body}"}}"#);
-        let ad = scanner.decode(&line).unwrap();
-        let t = Instant::now();
-        let verdict = scanner.scan(&ad);
-        assert!(verdict.flagged);
-        t.elapsed()
-    };
-    let small = time(5_000);
-    let big = time(50_000);
-    // Linear: 10 times the hits, about 10 times the time (not 100).
-    assert!(
-        big < small * 30 + Duration::from_millis(200),
-        "5,000 hits: {small:?}; 50,000 hits: {big:?}"
-    );
+    let n = 50_000;
+    let body = "rose ".repeat(n);
+    let line = format!(r#"{{"id":"1","title":"une rose","body":"{body}"}}"#);
+    let ad = scanner.decode(&line).unwrap();
+    let verdict = scanner.scan(&ad);
+    assert!(verdict.flagged);
+    let evidence = &verdict.rules[0].evidence;
+    let in_body: Vec<_> = evidence.iter().filter(|e| e.field == "body").collect();
+    assert_eq!(in_body.len(), n, "each hit of the body once");
+    assert!(in_body
+        .iter()
+        .enumerate()
+        .all(|(i, e)| e.start == 5 * i && e.end == 5 * i + 4 && e.text == "rose"));
+    assert_eq!(evidence.iter().filter(|e| e.field == "title").count(), 1);
 }
 
 /// At the limits (each `let` is one declaration: 64 deep, 500 operators,
