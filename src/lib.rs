@@ -191,6 +191,13 @@ pub fn read_sources(path: &Path) -> Result<Sources, String> {
         if files.is_empty() {
             return Err(format!("{} holds no .vigie file", path.display()));
         }
+        if let Some(out) = files.iter().find(|f| !inside_pack_folder(path, f)) {
+            return Err(format!(
+                "{} is a link to a file outside the pack's folder; a pack reads only \
+                 its own folder (copy the file in instead)",
+                out.display()
+            ));
+        }
         files
     } else {
         vec![path.to_path_buf()]
@@ -208,6 +215,24 @@ pub fn read_sources(path: &Path) -> Result<Sources, String> {
         sources.add(file.display().to_string(), text);
     }
     Ok(sources)
+}
+
+/// Whether `file`, found in the pack folder `dir`, really lies there: a
+/// symbolic link to a file elsewhere (`x.vigie` → `~/.ssh/id_rsa`) does
+/// not, so a pack shared by someone else cannot make Vigie read, and show
+/// in a diagnostic, a file outside its folder. A link within the folder
+/// is fine.
+pub fn inside_pack_folder(dir: &Path, file: &Path) -> bool {
+    match std::fs::symlink_metadata(file) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let real_dir = std::fs::canonicalize(dir).ok();
+            std::fs::canonicalize(file)
+                .ok()
+                .is_some_and(|target| target.parent() == real_dir.as_deref())
+        }
+        Ok(_) => true,
+        Err(_) => false,
+    }
 }
 
 /// The name a pack gets when it has no `pack` declaration.

@@ -54,13 +54,7 @@ fn a_regex_with_a_huge_automaton_is_refused_with_e0302() {
         let text = format!(
             "{HEAD}pattern p = re\"{re}\"\nrule r {{\n  when ad.body has p\n  score 10\n}}\n"
         );
-        let t = Instant::now();
         assert_eq!(codes(&text), ["E0302"], "{re}");
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "{re}: {:?}",
-            t.elapsed()
-        );
     }
 }
 

@@ -808,11 +808,9 @@ fn french_pack_checks_clean_and_rechecks_fast() {
         );
         let _ = c.diagnostics(&rules);
     }
+    // Printed for information only: the re-check's speed is measured by
+    // the `check` section of `cargo bench --bench scan`, not asserted here.
     let per_keystroke = start.elapsed() / (2 * rounds as u32);
     println!("re-check of rules/fr after a keystroke (didChange → publishDiagnostics, whole pack): {per_keystroke:?}");
-    assert!(
-        per_keystroke < Duration::from_millis(500),
-        "{per_keystroke:?}"
-    );
     assert!(c.shutdown());
 }

@@ -493,3 +493,37 @@ fn a_hundred_megabyte_line_is_rejected_with_its_limit() {
         "{err}"
     );
 }
+
+/// A pack shared by someone else cannot make Vigie read a file outside its
+/// folder: a `.vigie` link pointing out of it is refused by name (its text
+/// would otherwise show in diagnostics); a link within the folder is fine.
+#[test]
+fn a_pack_with_a_link_out_of_its_folder_is_refused() {
+    let dir = scratch("link-out");
+    let pack = dir.join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    let secret = dir.join("secret.txt");
+    write(&secret, b"the key is 1234\n");
+    write(
+        &pack.join("a.vigie"),
+        b"pack p\n  threshold 10\nrule r {\n  when ad.body has \"x\"\n  score 10\n}\n",
+    );
+    std::os::unix::fs::symlink(pack.join("a.vigie"), pack.join("b.vigie")).unwrap();
+    let ok = run(&["check", pack.to_str().unwrap()]);
+    assert!(
+        !stderr(&ok).contains("outside"),
+        "a link within the folder is read: {}",
+        stderr(&ok)
+    );
+    std::os::unix::fs::symlink(&secret, pack.join("c.vigie")).unwrap();
+    for command in ["check", "test"] {
+        let out = run(&[command, pack.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("c.vigie is a link to a file outside the pack's folder"),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("1234"), "{command}: {err}");
+    }
+}

@@ -189,14 +189,7 @@ fn pack_files(dir: &Path, open: &HashMap<PathBuf, OpenDoc>) -> Vec<PathBuf> {
     if dir.to_string_lossy().starts_with('<') {
         files.push(dir.to_path_buf());
     } else if let Ok(entries) = std::fs::read_dir(dir) {
-        let real_dir = std::fs::canonicalize(dir).ok();
-        let inside = |p: &Path| match std::fs::symlink_metadata(p) {
-            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(p)
-                .ok()
-                .is_some_and(|target| target.parent() == real_dir.as_deref()),
-            Ok(_) => true,
-            Err(_) => false,
-        };
+        let inside = |p: &Path| crate::inside_pack_folder(dir, p);
         files.extend(
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
