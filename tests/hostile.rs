@@ -80,10 +80,11 @@ fn a_lexicon_of_a_hundred_thousand_terms_compiles_and_matches() {
 /// search the evidence gathered so far (`Vec::contains`), so an ad with n
 /// hits cost n² comparisons: a 1 MB body repeating a lexicon term took
 /// 12 s with the French pack, a 16 MiB one (under the default line limit)
-/// most of an hour. Found measuring issue 9; fixed by a hash index in
-/// `src/scan/eval.rs` (0f98122); the time is measured in docs/limits.md,
-/// not here. This checks what the index must keep: 50,000 hits, each
-/// once, in text order, even when the condition reads the lexicon twice.
+/// most of an hour. Found measuring issue 9; now each piece is kept once
+/// when the rule's evidence is taken (`Eval::take_evidence`, one pass with
+/// a hash set); the time is measured in docs/limits.md, not here. This
+/// checks what the deduplication must keep: 50,000 hits, each once, in
+/// text order, even when the condition reads the lexicon twice.
 #[test]
 fn many_hits_in_one_ad_are_each_evidence_once() {
     let pack = Pack::from_source(

@@ -2,7 +2,11 @@
 //!
 //! Evidence is pushed as `has`/`hits` find it and dropped again when the
 //! condition it belongs to turns out false (see [`Eval::cond`]): a rule's
-//! evidence is exactly the hits that made its condition true.
+//! evidence is exactly the hits that made its condition true. A piece found
+//! twice (two conditions on the same term) is pushed twice and kept once,
+//! when the evidence is taken ([`Eval::take_evidence`]): one pass with a
+//! hash set, where a search at each push made an ad with many hits
+//! quadratic (a body repeating a term 50,000 times).
 
 use super::stream::AggregateValue;
 use super::verdict::Evidence;
@@ -11,7 +15,7 @@ use crate::compile::{Compiled, Hit, MatchBuffers};
 use crate::syntax::ast::{ArithOp, CmpOp};
 use crate::text::phone::PiecePhones;
 use crate::value::{Money, Origin, Phone, Piece, Price, Text, Value};
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::record::Record;
@@ -88,6 +92,23 @@ impl<'a> Eval<'a> {
     fn reset(&mut self, mark: (usize, usize)) {
         self.evidence.truncate(mark.0);
         self.related.truncate(mark.1);
+    }
+
+    /// The evidence gathered so far, each piece once (at its first
+    /// place), leaving none.
+    pub fn take_evidence(&mut self) -> Vec<Evidence> {
+        let evidence = std::mem::take(&mut self.evidence);
+        if evidence.len() < 2 {
+            return evidence;
+        }
+        let mut seen = HashSet::with_capacity(evidence.len());
+        let first: Vec<bool> = evidence.iter().map(|ev| seen.insert(ev)).collect();
+        drop(seen);
+        evidence
+            .into_iter()
+            .zip(first)
+            .filter_map(|(ev, first)| first.then_some(ev))
+            .collect()
     }
 
     /// Evaluates a condition; when false, forgets the evidence it pushed.
@@ -223,22 +244,12 @@ impl<'a> Eval<'a> {
             return value;
         }
         let compiled = self.compiled;
-        // A let tested with `has` (`let texte = ad.title + " " + ad.body`)
-        // is also a source, computed before evaluation: take its text
-        // rather than joining it again. Only for a let that cannot find
-        // evidence, so that nothing is lost by not evaluating it.
-        if let Some(s) = compiled
-            .pack
-            .sources
-            .iter()
-            .position(|s| matches!(s, Ir::Let(j) if *j == i))
-        {
-            if let Some(value) = self.source_texts.get(s) {
-                if evidence_free(&compiled.pack, &compiled.pack.lets[i].value, 0) {
-                    self.lets[i] = Some((value.clone(), Vec::new(), Vec::new()));
-                    return value.clone();
-                }
-            }
+        // A let that is also a source was computed before evaluation (see
+        // `Compiled::let_source`); during that computation there is no
+        // source text yet, and the let is evaluated.
+        if let Some(value) = compiled.let_source[i].and_then(|s| self.source_texts.get(s)) {
+            self.lets[i] = Some((value.clone(), Vec::new(), Vec::new()));
+            return value.clone();
         }
         let (ev, rel) = self.mark();
         let value = self.value(&compiled.pack.lets[i].value);
@@ -281,7 +292,6 @@ impl<'a> Eval<'a> {
     fn push_evidence(&mut self, hits: &[Hit], text: &Option<Text>) {
         let Some(text) = text else { return };
         let pack = &self.compiled.pack;
-        let mut unique = Unique::new(&self.evidence, hits.len());
         for hit in hits {
             let via = via(pack, hit);
             for (field, start, end) in text.locate(hit.start, hit.end) {
@@ -295,7 +305,7 @@ impl<'a> Eval<'a> {
                     text: field_text.get(start..end).unwrap_or("").to_string(),
                     via: via.clone(),
                 };
-                unique.push(&mut self.evidence, ev);
+                self.evidence.push(ev);
             }
         }
     }
@@ -318,9 +328,7 @@ impl<'a> Eval<'a> {
                 text: field_text.get(loc.start..loc.end).unwrap_or("").to_string(),
                 via: via.clone(),
             };
-            if !self.evidence.contains(&ev) {
-                self.evidence.push(ev);
-            }
+            self.evidence.push(ev);
         }
     }
 
@@ -442,80 +450,6 @@ impl<'a> Eval<'a> {
             }
         }
     }
-}
-
-/// Whether evaluating `ir` can never push evidence or related ids (only
-/// `has`, `hits`, quantifiers, `len` of a list and aggregates do). Lets are
-/// followed a few levels deep; deeper ones are assumed to find some.
-fn evidence_free(pack: &crate::check::CheckedPack, ir: &Ir, depth: usize) -> bool {
-    let mut free = true;
-    ir.walk(&mut |node| match node {
-        Ir::Has { .. }
-        | Ir::Hits { .. }
-        | Ir::Quantifier { .. }
-        | Ir::Aggregate(_)
-        | Ir::Call(Builtin::Len, _) => free = false,
-        Ir::Let(j) => {
-            free &= depth < 8
-                && pack
-                    .lets
-                    .get(*j)
-                    .is_some_and(|l| evidence_free(pack, &l.value, depth + 1))
-        }
-        _ => {}
-    });
-    free
-}
-
-/// Pushes evidence that is not there yet. A linear search per piece made
-/// a `has` with many hits quadratic (a body repeating a term 50,000 times);
-/// from a few dozen pieces on, a hash index of the evidence (built for the
-/// call, so nothing can go stale) makes it linear.
-enum Unique {
-    Linear,
-    Indexed(HashMap<u64, Vec<usize>>),
-}
-
-impl Unique {
-    /// Pieces expected from one call, from which an index pays.
-    const INDEX_FROM: usize = 32;
-
-    fn new(evidence: &[Evidence], expected: usize) -> Unique {
-        if expected < Unique::INDEX_FROM {
-            return Unique::Linear;
-        }
-        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-        for (i, ev) in evidence.iter().enumerate() {
-            index.entry(evidence_key(ev)).or_default().push(i);
-        }
-        Unique::Indexed(index)
-    }
-
-    fn push(&mut self, evidence: &mut Vec<Evidence>, ev: Evidence) {
-        match self {
-            Unique::Linear => {
-                if !evidence.contains(&ev) {
-                    evidence.push(ev);
-                }
-            }
-            Unique::Indexed(index) => {
-                let at = index.entry(evidence_key(&ev)).or_default();
-                if !at.iter().any(|&i| evidence[i] == ev) {
-                    at.push(evidence.len());
-                    evidence.push(ev);
-                }
-            }
-        }
-    }
-}
-
-/// A hash of what makes two pieces of evidence equal (the text is that of
-/// the span).
-fn evidence_key(ev: &Evidence) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&ev.field, ev.start, ev.end, &ev.via, &ev.text).hash(&mut h);
-    h.finish()
 }
 
 struct HitsIn(Vec<Hit>, Option<Text>);

@@ -193,7 +193,7 @@ impl Scanner {
                         rule: rule.name.clone(),
                         score: rule.score,
                         level: rule.level,
-                        evidence: std::mem::take(&mut eval.evidence),
+                        evidence: eval.take_evidence(),
                         related: std::mem::take(&mut eval.related),
                     });
                 }
@@ -224,7 +224,7 @@ impl Scanner {
             &mut self.bufs,
         );
         let value = eval.value(ir);
-        (value, std::mem::take(&mut eval.evidence))
+        (value, eval.take_evidence())
     }
 
     /// Step 1: every source's text, and its hits.

@@ -46,7 +46,7 @@ pub struct FiredRule {
 }
 
 /// A piece of evidence: a span of a field of the original record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Evidence {
     pub field: String,
     /// Byte offsets into the field's text as it was in the record (after

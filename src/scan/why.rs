@@ -90,7 +90,7 @@ fn walk(why: &Why, depth: usize, eval: &mut Eval, out: &mut Vec<WhyLine>) -> boo
             (text.clone(), value)
         }
     };
-    let evidence = std::mem::take(&mut eval.evidence);
+    let evidence = eval.take_evidence();
     let result = holds.as_bool();
     out.push(WhyLine {
         depth,
