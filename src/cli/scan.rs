@@ -263,7 +263,7 @@ fn summary(c: &Counts, stream_rules: bool) {
     eprintln!("{line}");
 }
 
-/// Takes a batch of lines (leaving the vector empty or to be cleared).
+/// Takes a batch of lines, leaving the vector empty for the next one.
 type Process<'a> = dyn FnMut(&mut Vec<Line>) -> Result<(), Failure> + 'a;
 
 fn open(path: &PathBuf) -> io::Result<Box<dyn Read>> {
@@ -376,7 +376,6 @@ fn scan_in_input_order(
             batch.push(line);
             if gather.full(&batch) {
                 process(&mut batch)?;
-                batch.clear();
             }
             Ok(())
         })?;
@@ -403,7 +402,6 @@ fn scan_with_reorder(
             reorder.push(time, line, &mut ready);
             if gather.full(&ready) {
                 process(&mut ready)?;
-                ready.clear();
             }
             Ok(())
         })?;
@@ -512,7 +510,6 @@ fn scan_files_in_time_order(
             batch.push(too_long(p.input, p.number, p.len, limit));
             if gather.full(&batch) {
                 process(&mut batch)?;
-                batch.clear();
             }
             continue;
         }
@@ -529,7 +526,6 @@ fn scan_files_in_time_order(
         });
         if gather.full(&batch) {
             process(&mut batch)?;
-            batch.clear();
         }
     }
     process(&mut batch)

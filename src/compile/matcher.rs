@@ -25,13 +25,13 @@
 use crate::check::{Atom, AtomId, CheckedPack};
 use crate::text::{fold_into_sparse, fold_str, FoldProfile, Folded};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexSet};
+use std::collections::HashMap;
 
 /// Up to this many distinct folded terms per profile, the automaton is a
 /// DFA; beyond, aho-corasick's default (a contiguous NFA) keeps memory and
 /// build time in check.
 const DFA_TERMS: usize = 20_000;
-use regex::{Regex, RegexSet};
-use std::collections::HashMap;
 
 /// One hit of an atom in a text: original byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -114,8 +114,6 @@ pub struct Folded {
     /// `map` stops counting up by one. Folded byte `i` comes from
     /// `original + (i - folded)` of the last pair with `folded <= i`.
     runs: Vec<(u32, u32)>,
-    /// Which of `map` and `runs` the last fold filled.
-    sparse: bool,
     /// Scratch space for the token stage.
     scratch: Scratch,
 }
@@ -147,10 +145,12 @@ impl Folded {
     /// Offset in the original of the character that produced folded byte
     /// `i` (`map[i]`, whichever form the map has).
     pub fn origin(&self, i: usize) -> usize {
-        if !self.sparse {
+        // A fold fills one form and leaves the other empty; a sparse fold
+        // of a non-empty text has at least one pair, at folded offset 0
+        // (so `k >= 1` below).
+        if self.runs.is_empty() {
             return self.map[i] as usize;
         }
-        // The first pair is always at folded offset 0, so `k >= 1`.
         let k = self.runs.partition_point(|&(f, _)| f as usize <= i);
         let (f, o) = self.runs[k - 1];
         o as usize + (i - f as usize)
@@ -278,7 +278,6 @@ impl<M: MapOut> Sink<'_, M> {
 /// folding is idempotent.
 pub fn fold_into(original: &str, profile: FoldProfile, out: &mut Folded) {
     out.clear();
-    out.sparse = false;
     out.map.reserve(original.len());
     let Folded {
         text, map, scratch, ..
@@ -293,7 +292,6 @@ pub fn fold_into(original: &str, profile: FoldProfile, out: &mut Folded) {
 /// form, [`Folded::map`] stays empty.
 pub fn fold_into_sparse(original: &str, profile: FoldProfile, out: &mut Folded) {
     out.clear();
-    out.sparse = true;
     let Folded {
         text,
         runs,
