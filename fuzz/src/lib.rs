@@ -43,19 +43,23 @@ pub fn fr_pack() -> &'static Pack {
     })
 }
 
-/// A span lies inside its file and on character boundaries.
-pub fn assert_span(sources: &Sources, span: Span, what: &str) {
-    let text = &sources.get(span.file).text;
-    let (s, e) = (span.start as usize, span.end as usize);
+/// `start..end` lies inside `text` and on character boundaries.
+pub fn assert_within(text: &str, start: usize, end: usize, what: &str) {
     assert!(
-        s <= e && e <= text.len(),
-        "{what}: span {s}..{e} outside a file of {} bytes",
+        start <= end && end <= text.len(),
+        "{what}: {start}..{end} outside a text of {} bytes",
         text.len()
     );
     assert!(
-        text.is_char_boundary(s) && text.is_char_boundary(e),
-        "{what}: span {s}..{e} not on character boundaries"
+        text.is_char_boundary(start) && text.is_char_boundary(end),
+        "{what}: {start}..{end} not on character boundaries"
     );
+}
+
+/// A span lies inside its file and on character boundaries.
+pub fn assert_span(sources: &Sources, span: Span, what: &str) {
+    let text = &sources.get(span.file).text;
+    assert_within(text, span.start as usize, span.end as usize, what);
 }
 
 /// Every span of a diagnostic is valid, and it renders both ways (miette,
@@ -169,21 +173,7 @@ pub fn check_evidence(line: &str, verdict: &vigie::Verdict) {
             else {
                 continue;
             };
-            assert!(
-                e.end <= text.len(),
-                "evidence {}..{} outside field {} of {} bytes",
-                e.start,
-                e.end,
-                e.field,
-                text.len()
-            );
-            assert!(
-                text.is_char_boundary(e.start) && text.is_char_boundary(e.end),
-                "evidence {}..{} of {} not on character boundaries",
-                e.start,
-                e.end,
-                e.field
-            );
+            assert_within(text, e.start, e.end, &format!("evidence in {}", e.field));
             assert_eq!(
                 &text[e.start..e.end],
                 e.text,

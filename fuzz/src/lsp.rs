@@ -51,29 +51,92 @@ struct Change {
 enum Op {
     /// Opens a document: a donor text (a file of `rules/fr`, chosen by
     /// `base`) with `text` inserted at `at`, or `text` alone.
-    Open { doc: u8, version: i32, base: u8, at: u16, text: String },
-    Change { doc: u8, version: i32, changes: Vec<Change> },
-    Close { doc: u8 },
-    Save { doc: u8 },
-    Watched { doc: u8, kind: u8 },
-    Hover { doc: u8, pos: Pos },
-    Completion { doc: u8, pos: Pos },
-    Definition { doc: u8, pos: Pos },
-    References { doc: u8, pos: Pos, declaration: bool },
-    PrepareRename { doc: u8, pos: Pos },
-    Rename { doc: u8, pos: Pos, name: String },
-    Symbols { doc: u8 },
-    Folding { doc: u8 },
-    Tokens { doc: u8 },
-    Format { doc: u8 },
-    Actions { doc: u8, start: Pos, end: Pos },
-    Lens { doc: u8 },
-    Explain { code: String },
-    RunTest { doc: u8, name: String },
-    RunTests { doc: u8 },
+    Open {
+        doc: u8,
+        version: i32,
+        base: u8,
+        at: u16,
+        text: String,
+    },
+    Change {
+        doc: u8,
+        version: i32,
+        changes: Vec<Change>,
+    },
+    Close {
+        doc: u8,
+    },
+    Save {
+        doc: u8,
+    },
+    Watched {
+        doc: u8,
+        kind: u8,
+    },
+    Hover {
+        doc: u8,
+        pos: Pos,
+    },
+    Completion {
+        doc: u8,
+        pos: Pos,
+    },
+    Definition {
+        doc: u8,
+        pos: Pos,
+    },
+    References {
+        doc: u8,
+        pos: Pos,
+        declaration: bool,
+    },
+    PrepareRename {
+        doc: u8,
+        pos: Pos,
+    },
+    Rename {
+        doc: u8,
+        pos: Pos,
+        name: String,
+    },
+    Symbols {
+        doc: u8,
+    },
+    Folding {
+        doc: u8,
+    },
+    Tokens {
+        doc: u8,
+    },
+    Format {
+        doc: u8,
+    },
+    Actions {
+        doc: u8,
+        start: Pos,
+        end: Pos,
+    },
+    Lens {
+        doc: u8,
+    },
+    Explain {
+        code: String,
+    },
+    RunTest {
+        doc: u8,
+        name: String,
+    },
+    RunTests {
+        doc: u8,
+    },
     /// Any method (one the server knows, or any string), any parameters
     /// (the JSON `params` reads as, or the string itself).
-    Raw { method: u8, other: String, params: String, notify: bool },
+    Raw {
+        method: u8,
+        other: String,
+        params: String,
+        notify: bool,
+    },
 }
 
 const METHODS: &[&str] = &[
@@ -168,7 +231,13 @@ fn at(doc: u8, p: Pos) -> Value {
 /// The message for one operation: (method, params, is a request).
 fn message(op: &Op) -> (String, Value, bool) {
     let (m, params, request) = match op {
-        Op::Open { doc, version, base, at, text } => {
+        Op::Open {
+            doc,
+            version,
+            base,
+            at,
+            text,
+        } => {
             let bases = &docs().bases;
             let mut full = String::new();
             if let Some(b) = bases.get(*base as usize % (bases.len() + 1)) {
@@ -187,7 +256,11 @@ fn message(op: &Op) -> (String, Value, bool) {
                 false,
             )
         }
-        Op::Change { doc, version, changes } => {
+        Op::Change {
+            doc,
+            version,
+            changes,
+        } => {
             let changes: Vec<Value> = changes
                 .iter()
                 .map(|c| match c.range {
@@ -216,7 +289,11 @@ fn message(op: &Op) -> (String, Value, bool) {
         Op::Hover { doc, pos } => ("textDocument/hover", at(*doc, *pos), true),
         Op::Completion { doc, pos } => ("textDocument/completion", at(*doc, *pos), true),
         Op::Definition { doc, pos } => ("textDocument/definition", at(*doc, *pos), true),
-        Op::References { doc, pos: p, declaration } => (
+        Op::References {
+            doc,
+            pos: p,
+            declaration,
+        } => (
             "textDocument/references",
             json!({
                 "textDocument": { "uri": uri(*doc) }, "position": pos(*p),
@@ -266,8 +343,16 @@ fn message(op: &Op) -> (String, Value, bool) {
             json!({ "command": "vigie.runTests", "arguments": [uri(*doc)] }),
             true,
         ),
-        Op::Raw { method, other, params, notify } => {
-            let m = METHODS.get(*method as usize).copied().unwrap_or(other.as_str());
+        Op::Raw {
+            method,
+            other,
+            params,
+            notify,
+        } => {
+            let m = METHODS
+                .get(*method as usize)
+                .copied()
+                .unwrap_or(other.as_str());
             let params = serde_json::from_str(params).unwrap_or_else(|_| json!(params));
             return (m.to_string(), params, !notify);
         }

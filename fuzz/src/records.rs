@@ -64,7 +64,11 @@ pub fn run(data: &[u8]) {
     let mut seen = 0usize;
     let (mut scanned, mut rejected) = (0usize, 0usize);
     let result: Result<(), ()> = pipeline.run_batch(&lines, &mut |line, outcome| {
-        assert_eq!(line.number as usize, seen + 1, "lines out of order or repeated");
+        assert_eq!(
+            line.number as usize,
+            seen + 1,
+            "lines out of order or repeated"
+        );
         let expected = &direct[seen];
         match outcome {
             Outcome::Scanned(verdict, score) => {
@@ -92,5 +96,9 @@ pub fn run(data: &[u8]) {
     });
     assert!(result.is_ok());
     assert_eq!(seen, lines.len(), "lines lost");
-    assert_eq!(scanned + rejected, lines.len(), "read != scanned + rejected");
+    assert_eq!(
+        scanned + rejected,
+        lines.len(),
+        "read != scanned + rejected"
+    );
 }

@@ -22,18 +22,6 @@ fn profile(mask: u8) -> FoldProfile {
         .fold(FoldProfile::NONE, |p, (_, &b)| p.union(b))
 }
 
-fn check_span(text: &str, start: usize, end: usize, what: &str) {
-    assert!(
-        start <= end && end <= text.len(),
-        "{what}: {start}..{end} outside a text of {} bytes",
-        text.len()
-    );
-    assert!(
-        text.is_char_boundary(start) && text.is_char_boundary(end),
-        "{what}: {start}..{end} not on character boundaries"
-    );
-}
-
 /// The target: one input, as ad text (ignored when not UTF-8).
 pub fn run(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -46,7 +34,7 @@ pub fn run(data: &[u8]) {
     for t in &tokens {
         assert_eq!(t.start, at, "tokens leave a gap or overlap: {tokens:?}");
         assert!(t.end > t.start, "empty token {t:?}");
-        check_span(text, t.start, t.end, "token");
+        crate::assert_within(text, t.start, t.end, "token");
         at = t.end;
     }
     assert_eq!(at, text.len(), "tokens do not reach the end");
@@ -84,13 +72,13 @@ pub fn run(data: &[u8]) {
         for (k, &s) in bounds.iter().enumerate() {
             for &e in bounds.iter().skip(k + 1).take(4) {
                 let (os, oe) = folded.original_range(text, s, e);
-                check_span(text, os, oe, "original_range");
+                crate::assert_within(text, os, oe, "original_range");
                 assert!(os < oe, "original_range of {s}..{e} is empty");
             }
         }
         if !folded.text.is_empty() {
             let (os, oe) = folded.original_range(text, 0, folded.text.len());
-            check_span(text, os, oe, "original_range of the whole text");
+            crate::assert_within(text, os, oe, "original_range of the whole text");
         }
         // Folding is idempotent: as the matcher folds (fold_into, untrimmed)
         // and as lexicon terms are folded (fold_str, trimmed).
@@ -111,7 +99,7 @@ pub fn run(data: &[u8]) {
     }
 
     for phone in extract_phones(text) {
-        check_span(text, phone.start, phone.end, "phone");
+        crate::assert_within(text, phone.start, phone.end, "phone");
         assert!(phone.start < phone.end, "empty phone span {phone:?}");
         assert!(
             phone.number.starts_with('+')
@@ -122,7 +110,7 @@ pub fn run(data: &[u8]) {
         );
     }
     for price in extract_prices(text) {
-        check_span(text, price.start, price.end, "price");
+        crate::assert_within(text, price.start, price.end, "price");
         assert!(price.start < price.end, "empty price span {price:?}");
         assert!(!price.amount.is_nan(), "price amount is NaN: {price:?}");
         if let Some(h) = price.per_hour() {
@@ -130,5 +118,9 @@ pub fn run(data: &[u8]) {
         }
     }
 
-    assert_eq!(fingerprint(text), fingerprint(text), "fingerprint is not deterministic");
+    assert_eq!(
+        fingerprint(text),
+        fingerprint(text),
+        "fingerprint is not deterministic"
+    );
 }
