@@ -4,8 +4,9 @@
 #   fuzz/run.sh parse_check 600
 #   fuzz/run.sh records 60 -jobs=2 -workers=2
 #
-# The seeds of fuzz/seeds/TARGET are copied into fuzz/corpus/TARGET (the
-# corpus that grows, git-ignored) before the run; crashes land in
+# The seeds of fuzz/seeds/TARGET (and, for the rule-file targets, the files
+# of rules/fr) are copied into fuzz/corpus/TARGET (the corpus that grows,
+# git-ignored) before the run; crashes land in
 # fuzz/artifacts/TARGET. The toolchain is stable, so RUSTC_BOOTSTRAP=1
 # lets cargo-fuzz pass its nightly-only flags (-Zsanitizer=...).
 #
@@ -39,6 +40,19 @@ mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
 if [ -d "fuzz/seeds/$target" ]; then
     cp -n fuzz/seeds/"$target"/* "fuzz/corpus/$target/" 2>/dev/null || true
 fi
+# The rule-file targets also start from the French pack as it is now (its
+# files, and the whole pack as one file, so that mutants still check and
+# run their tests), read from rules/fr rather than from copies that would
+# go stale; a pack that changed is a new seed, the old one stays.
+case "$target" in
+    parse_check | parse_mutate)
+        for f in rules/fr/*.vigie; do
+            cp "$f" "fuzz/corpus/$target/fr-$(cksum < "$f" | cut -d' ' -f1).vigie"
+        done
+        whole="fuzz/corpus/$target/fr-whole-$(cat rules/fr/*.vigie | cksum | cut -d' ' -f1).vigie"
+        [ "$target" = parse_mutate ] && cat rules/fr/*.vigie > "$whole"
+        ;;
+esac
 
 args=(
     "-max_total_time=$seconds"

@@ -3,9 +3,10 @@
 //! a custom mutator that works on *declarations* and *tokens* of real
 //! packs rather than on bytes.
 //!
-//! The seeds (`fuzz/seeds/parse_mutate/`) are the files of `rules/fr/`,
-//! the whole French pack as one file (so that mutants still check, compile
-//! and run their tests), and `tests/fmt_inputs/`. Each mutation is one of:
+//! The seeds are the files of `rules/fr/` and the whole French pack as one
+//! file (so that mutants still check, compile and run their tests), copied
+//! by `fuzz/run.sh` as the pack is at the time of the run, and a messy
+//! pack in `fuzz/seeds/parse_mutate/`; `tests/fmt_inputs/` are donors. Each mutation is one of:
 //!
 //! * delete, duplicate, swap or move declarations (cut as the parser cuts
 //!   them, `vigie::syntax::chunk::split`);
