@@ -10,8 +10,8 @@
 //!
 //! To scan a text, it is folded once per profile (keeping a sparse map
 //! back to the original, see [`crate::text::fold_into_sparse`]: only the
-//! few ranges that hit are mapped back) and each automaton runs once, in
-//! overlapping mode so that "massage" in one lexicon and "massage
+//! few ranges that hit are mapped back) and each automaton runs once (see
+//! [`super::automaton`] for how), in overlapping mode so that "massage" in one lexicon and "massage
 //! naturiste" in another both hit. A hit is kept only at word boundaries:
 //! the character before it and, unless the term is a prefix (`masseu*`),
 //! the character after it must not be a letter or digit. Boundaries are
@@ -24,14 +24,9 @@
 
 use crate::check::{Atom, AtomId, CheckedPack};
 use crate::text::{fold_into_sparse, fold_str, FoldProfile, Folded};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use super::automaton::{End, TermAutomaton};
 use regex::{Regex, RegexSet};
 use std::collections::HashMap;
-
-/// Up to this many distinct folded terms per profile, the automaton is a
-/// DFA; beyond, aho-corasick's default (a contiguous NFA) keeps memory and
-/// build time in check.
-const DFA_TERMS: usize = 20_000;
 
 /// One hit of an atom in a text: original byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +52,7 @@ struct TermRef {
 #[derive(Debug)]
 struct ProfileAutomaton {
     profile: FoldProfile,
-    automaton: AhoCorasick,
+    automaton: TermAutomaton,
     /// For each automaton pattern, the terms it stands for.
     terms: Vec<Vec<TermRef>>,
 }
@@ -113,6 +108,9 @@ pub struct Matcher {
 pub struct MatchBuffers {
     folded: Vec<Folded>,
     default_folded: Folded,
+    /// The automaton's hits, and its scratch space.
+    ends: Vec<End>,
+    tail: Vec<End>,
 }
 
 impl Matcher {
@@ -184,18 +182,9 @@ impl Matcher {
         }
         let mut automata = Vec::with_capacity(groups.len());
         for (profile, patterns, terms, _) in groups {
-            // A DFA scans two to three times faster than the default
-            // contiguous NFA but grows with the terms: use it for the
-            // lexicon sizes analysts write, not for generated giants.
-            let kind = (patterns.len() <= DFA_TERMS).then_some(AhoCorasickKind::DFA);
-            let automaton = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(kind)
-                .build(&patterns)
-                .map_err(|e| format!("cannot build the automaton: {e}"))?;
             automata.push(ProfileAutomaton {
                 profile,
-                automaton,
+                automaton: TermAutomaton::build(&patterns)?,
                 terms,
             });
         }
@@ -234,8 +223,11 @@ impl Matcher {
             }
             fold_into_sparse(text, pa.profile, folded);
             let haystack = folded.text.as_str();
-            for m in pa.automaton.find_overlapping_iter(haystack) {
-                let (s, e) = (m.start(), m.end());
+            bufs.ends.clear();
+            pa.automaton
+                .overlapping(haystack.as_bytes(), &mut bufs.ends, &mut bufs.tail);
+            for &(pattern, e) in &bufs.ends {
+                let s = e - pa.automaton.pattern_len(pattern);
                 let before_word = haystack[..s]
                     .chars()
                     .next_back()
@@ -244,7 +236,7 @@ impl Matcher {
                     .chars()
                     .next()
                     .is_some_and(char::is_alphanumeric);
-                for t in &pa.terms[m.pattern().as_usize()] {
+                for t in &pa.terms[pattern.as_usize()] {
                     if only.is_some_and(|a| a != t.atom) {
                         continue;
                     }

@@ -4,6 +4,7 @@
 //! trees; what is left to build is the [`Matcher`]: the automata for the
 //! lexicons and the regex sets for the patterns.
 
+mod automaton;
 pub mod matcher;
 
 pub use matcher::{Hit, MatchBuffers, Matcher};

@@ -1,0 +1,307 @@
+//! One fold profile's terms as an aho-corasick automaton, and the loop that
+//! runs it over folded text.
+//!
+//! # Why a loop of our own
+//!
+//! A DFA step is one load from the transition table, at an address that
+//! depends on the state the previous step loaded: `state =
+//! trans[state + class[byte]]`. However wide the CPU, it cannot start the
+//! next step before the last one's load comes back, so a DFA scan runs at
+//! the table's load latency (about 9 cycles a byte here, 320 MB/s) while
+//! most of the core idles. `AhoCorasick::find_overlapping_iter` runs one
+//! such chain.
+//!
+//! Two chains that do not depend on each other do run side by side. So a
+//! text long enough is cut in two halves and both are scanned in the same
+//! loop, one step of each per iteration:
+//!
+//! ```text
+//! text      |............ left ............|........... right ...........|
+//! chain A   0 ----------------------------> mid
+//! chain B           mid - max_len ~~~~~~~~> mid --------------------------> n
+//!                             (warm-up, no hits)
+//! ```
+//!
+//! Chain B must be in the state chain A would have reached at `mid`. An
+//! aho-corasick state stands for the longest suffix of the text read so far
+//! that is a prefix of some term, so it depends only on the last `max_len`
+//! bytes (`max_len`: the longest term): chain B starts from the start state
+//! `max_len` bytes before `mid` and reads them without reporting, which puts
+//! it in the right state at `mid`. Chain A reports hits that end at or
+//! before `mid`, chain B those that end after it; B's are appended after
+//! A's, so hits come out ordered by their end, exactly as one chain (and
+//! `find_overlapping_iter`) would give them. `tests/properties_matcher.rs`
+//! checks that on random texts and terms.
+//!
+//! Texts shorter than four times the longest term are not worth the
+//! warm-up and run as one chain. An automaton that aho-corasick gives a
+//! prefilter (a handful of terms, where skipping ahead with SIMD beats
+//! stepping) runs through the library's own search instead.
+
+use aho_corasick::automaton::{Automaton, OverlappingState, StateID};
+use aho_corasick::{dfa, nfa, Anchored, Input, MatchKind, PatternID};
+
+/// Up to this many terms, the automaton is a DFA; beyond, aho-corasick's
+/// contiguous NFA keeps memory and build time in check (a DFA scans two to
+/// three times faster but grows with the terms).
+pub const DFA_TERMS: usize = 20_000;
+
+/// Below this many bytes (or four times the longest term), a text runs as
+/// one chain.
+const SPLIT_MIN: usize = 64;
+
+#[derive(Debug)]
+enum Engine {
+    Dfa(dfa::DFA),
+    Nfa(nfa::contiguous::NFA),
+}
+
+/// The automaton of one fold profile's (folded, distinct) terms.
+#[derive(Debug)]
+pub struct TermAutomaton {
+    engine: Engine,
+    start: StateID,
+    max_len: usize,
+    prefilter: bool,
+}
+
+/// A hit of a term: its automaton pattern and the end of the hit.
+pub type End = (PatternID, usize);
+
+impl TermAutomaton {
+    pub fn build(patterns: &[String]) -> Result<TermAutomaton, String> {
+        TermAutomaton::build_as(patterns, patterns.len() <= DFA_TERMS, true)
+    }
+
+    /// `prefilter: false` keeps aho-corasick from building one (for tests:
+    /// small alphabets would otherwise always get one).
+    fn build_as(
+        patterns: &[String],
+        as_dfa: bool,
+        prefilter: bool,
+    ) -> Result<TermAutomaton, String> {
+        let err = |e: aho_corasick::BuildError| format!("cannot build the automaton: {e}");
+        let engine = if as_dfa {
+            Engine::Dfa(
+                dfa::Builder::new()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(prefilter)
+                    .build(patterns)
+                    .map_err(err)?,
+            )
+        } else {
+            Engine::Nfa(
+                nfa::contiguous::Builder::new()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(prefilter)
+                    .build(patterns)
+                    .map_err(err)?,
+            )
+        };
+        let (start, max_len, prefilter) = match &engine {
+            Engine::Dfa(a) => facts(a),
+            Engine::Nfa(a) => facts(a),
+        };
+        Ok(TermAutomaton {
+            engine,
+            start: start.map_err(|e| format!("cannot build the automaton: {e}"))?,
+            max_len,
+            prefilter,
+        })
+    }
+
+    /// The length in bytes of pattern `p`.
+    pub fn pattern_len(&self, p: PatternID) -> usize {
+        match &self.engine {
+            Engine::Dfa(a) => a.pattern_len(p),
+            Engine::Nfa(a) => a.pattern_len(p),
+        }
+    }
+
+    /// Appends every hit in `hay` (overlapping ones included) to `out`,
+    /// ordered by end; `tail` is scratch space.
+    pub fn overlapping(&self, hay: &[u8], out: &mut Vec<End>, tail: &mut Vec<End>) {
+        match &self.engine {
+            Engine::Dfa(a) => self.run(a, hay, out, tail),
+            Engine::Nfa(a) => self.run(a, hay, out, tail),
+        }
+    }
+
+    fn run<A: Automaton>(&self, a: &A, hay: &[u8], out: &mut Vec<End>, tail: &mut Vec<End>) {
+        if self.prefilter {
+            library_search(a, hay, out);
+        } else if hay.len() < SPLIT_MIN.max(4 * self.max_len) {
+            one_chain(a, self.start, hay, 0, out);
+        } else {
+            two_chains(a, self.start, self.max_len, hay, out, tail);
+        }
+    }
+}
+
+fn facts<A: Automaton>(a: &A) -> (Result<StateID, aho_corasick::MatchError>, usize, bool) {
+    (
+        a.start_state(Anchored::No),
+        a.max_pattern_len(),
+        a.prefilter().is_some(),
+    )
+}
+
+#[inline(always)]
+fn report<A: Automaton>(a: &A, sid: StateID, end: usize, out: &mut Vec<End>) {
+    // Standard semantics never reach a dead state on an unanchored search;
+    // a special state that is not a match (the start state, when there is
+    // a prefilter) reports nothing.
+    if a.is_match(sid) {
+        for i in 0..a.match_len(sid) {
+            out.push((a.match_pattern(sid, i), end));
+        }
+    }
+}
+
+/// One chain over `hay`, whose first byte is at `base` in the text.
+fn one_chain<A: Automaton>(a: &A, start: StateID, hay: &[u8], base: usize, out: &mut Vec<End>) {
+    let mut sid = start;
+    for (i, &b) in hay.iter().enumerate() {
+        sid = a.next_state(Anchored::No, sid, b);
+        if a.is_special(sid) {
+            report(a, sid, base + i + 1, out);
+        }
+    }
+}
+
+/// The two halves of `hay` side by side (see the module's documentation).
+fn two_chains<A: Automaton>(
+    a: &A,
+    start: StateID,
+    max_len: usize,
+    hay: &[u8],
+    out: &mut Vec<End>,
+    tail: &mut Vec<End>,
+) {
+    let mid = hay.len() / 2;
+    let (left, right) = hay.split_at(mid);
+    let mut sb = start;
+    for &b in &left[mid - max_len..] {
+        sb = a.next_state(Anchored::No, sb, b);
+    }
+    let mut sa = start;
+    tail.clear();
+    // `right` is `left` or one byte longer.
+    for (i, (&x, &y)) in left.iter().zip(right).enumerate() {
+        sa = a.next_state(Anchored::No, sa, x);
+        sb = a.next_state(Anchored::No, sb, y);
+        // One branch for both (hits are rare), not two.
+        if a.is_special(sa) | a.is_special(sb) {
+            if a.is_special(sa) {
+                report(a, sa, i + 1, out);
+            }
+            if a.is_special(sb) {
+                report(a, sb, mid + i + 1, tail);
+            }
+        }
+    }
+    if right.len() > left.len() {
+        let i = right.len() - 1;
+        sb = a.next_state(Anchored::No, sb, right[i]);
+        if a.is_special(sb) {
+            report(a, sb, mid + i + 1, tail);
+        }
+    }
+    out.append(tail);
+}
+
+/// aho-corasick's own overlapping search (used where it has a prefilter).
+fn library_search<A: Automaton>(a: &A, hay: &[u8], out: &mut Vec<End>) {
+    let input = Input::new(hay);
+    let mut state = OverlappingState::start();
+    loop {
+        // Only an anchored search on an unanchored-only automaton fails;
+        // ours are unanchored both in build and search.
+        if a.try_find_overlapping(&input, &mut state).is_err() {
+            return;
+        }
+        match state.get_match() {
+            Some(m) => out.push((m.pattern(), m.end())),
+            None => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aho_corasick::AhoCorasick;
+    use proptest::prelude::*;
+
+    /// What aho-corasick's own overlapping search finds: (pattern, end).
+    fn reference(patterns: &[String], hay: &[u8]) -> Vec<(usize, usize)> {
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .unwrap();
+        ac.find_overlapping_iter(hay)
+            .map(|m| (m.pattern().as_usize(), m.end()))
+            .collect()
+    }
+
+    fn ours(a: &TermAutomaton, hay: &[u8]) -> Vec<(usize, usize)> {
+        let (mut out, mut tail) = (Vec::new(), Vec::new());
+        a.overlapping(hay, &mut out, &mut tail);
+        out.into_iter().map(|(p, e)| (p.as_usize(), e)).collect()
+    }
+
+    /// Small alphabets, so that terms overlap and hit often, and hits
+    /// straddle the middle of the text.
+    fn terms() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec("[abc ]{1,12}", 1..120)
+    }
+
+    proptest! {
+        #[test]
+        fn same_hits_as_aho_corasick(
+            patterns in terms(),
+            pieces in prop::collection::vec((any::<prop::sample::Index>(), "[abcd ]{0,6}"), 0..80),
+            as_dfa in any::<bool>(),
+            prefilter in any::<bool>(),
+        ) {
+            // The text is made of terms and filler, so that long terms hit
+            // too, some of them across the middle.
+            let hay: String = pieces
+                .iter()
+                .map(|(i, filler)| format!("{}{filler}", i.get(&patterns)))
+                .collect();
+            let a = TermAutomaton::build_as(&patterns, as_dfa, prefilter).unwrap();
+            prop_assert_eq!(ours(&a, hay.as_bytes()), reference(&patterns, hay.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn long_texts_run_as_two_chains_and_short_ones_as_one() {
+        // Terms of varied letters (so that aho-corasick builds no
+        // prefilter), and three that the text holds.
+        let mut seed = 7u32;
+        let mut letter = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (b'a' + (seed >> 16) as u8 % 26) as char
+        };
+        let mut patterns: Vec<String> = (0..200)
+            .map(|_| (0..5).map(|_| letter()).collect())
+            .collect();
+        patterns[0] = "w000a".into();
+        patterns[123] = "w123t".into();
+        patterns[199] = "w199r".into();
+        let a = TermAutomaton::build(&patterns).unwrap();
+        assert!(!a.prefilter);
+        // A hit across the middle of the text, one at each end.
+        let mut hay = "w000a ".to_string() + &"z".repeat(60) + "w123t" + &"z".repeat(60) + " w199r";
+        assert!(hay.len() >= SPLIT_MIN.max(4 * a.max_len));
+        let mid = hay.len() / 2;
+        let across = hay.find("w123t").unwrap();
+        assert!(across < mid && mid < across + 5);
+        let hits = ours(&a, hay.as_bytes());
+        assert_eq!(hits, reference(&patterns, hay.as_bytes()));
+        assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0, 123, 199]);
+        hay.truncate(10);
+        assert_eq!(ours(&a, hay.as_bytes()), vec![(0, 5)]);
+    }
+}
