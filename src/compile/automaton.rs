@@ -11,9 +11,10 @@
 //! most of the core idles. `AhoCorasick::find_overlapping_iter` runs one
 //! such chain.
 //!
-//! Two chains that do not depend on each other do run side by side. So a
-//! text long enough is cut in two halves and both are scanned in the same
-//! loop, one step of each per iteration:
+//! Chains that do not depend on each other do run side by side. So a text
+//! long enough is cut in parts (four, or two for a shorter one) and all
+//! are scanned in the same loop, one step of each per iteration. With two
+//! parts:
 //!
 //! ```text
 //! text      |............ left ............|........... right ...........|
@@ -28,13 +29,13 @@
 //! bytes (`max_len`: the longest term): chain B starts from the start state
 //! `max_len` bytes before `mid` and reads them without reporting, which puts
 //! it in the right state at `mid`. Chain A reports hits that end at or
-//! before `mid`, chain B those that end after it; B's are appended after
-//! A's, so hits come out ordered by their end, exactly as one chain (and
-//! `find_overlapping_iter`) would give them. `tests/properties_matcher.rs`
-//! checks that on random texts and terms.
+//! before `mid`, chain B those that end after it. Sorting the hits by their
+//! end (a stable sort, a handful of hits) gives them in the order one chain
+//! (and `find_overlapping_iter`) would. The tests at the end of this file
+//! check that on random texts and terms.
 //!
-//! Texts shorter than four times the longest term are not worth the
-//! warm-up and run as one chain. An automaton that aho-corasick gives a
+//! A part is at least 32 bytes and twice the longest term, so that the
+//! warm-up stays small beside it; shorter texts run as one chain. An automaton that aho-corasick gives a
 //! prefilter (a handful of terms, where skipping ahead with SIMD beats
 //! stepping) runs through the library's own search instead.
 
@@ -46,9 +47,12 @@ use aho_corasick::{dfa, nfa, Anchored, Input, MatchKind, PatternID};
 /// three times faster but grows with the terms).
 pub const DFA_TERMS: usize = 20_000;
 
-/// Below this many bytes (or four times the longest term), a text runs as
-/// one chain.
-const SPLIT_MIN: usize = 64;
+/// A part of a text that a chain reads is at least this long (and twice
+/// the longest term).
+const SPLIT_MIN: usize = 32;
+
+/// How many chains run side by side on long texts.
+const CHAINS: usize = 4;
 
 #[derive(Debug)]
 enum Engine {
@@ -119,21 +123,26 @@ impl TermAutomaton {
     }
 
     /// Appends every hit in `hay` (overlapping ones included) to `out`,
-    /// ordered by end; `tail` is scratch space.
-    pub fn overlapping(&self, hay: &[u8], out: &mut Vec<End>, tail: &mut Vec<End>) {
+    /// ordered by end.
+    pub fn overlapping(&self, hay: &[u8], out: &mut Vec<End>) {
         match &self.engine {
-            Engine::Dfa(a) => self.run(a, hay, out, tail),
-            Engine::Nfa(a) => self.run(a, hay, out, tail),
+            Engine::Dfa(a) => self.run(a, hay, out),
+            Engine::Nfa(a) => self.run(a, hay, out),
         }
     }
 
-    fn run<A: Automaton>(&self, a: &A, hay: &[u8], out: &mut Vec<End>, tail: &mut Vec<End>) {
+    fn run<A: Automaton>(&self, a: &A, hay: &[u8], out: &mut Vec<End>) {
+        // A part shorter than twice the warm-up is not worth it.
+        let part = SPLIT_MIN.max(2 * self.max_len);
+        let (start, max_len) = (self.start, self.max_len);
         if self.prefilter {
             library_search(a, hay, out);
-        } else if hay.len() < SPLIT_MIN.max(4 * self.max_len) {
-            one_chain(a, self.start, hay, 0, out);
+        } else if hay.len() >= CHAINS * part {
+            chains::<CHAINS, A>(a, start, max_len, hay, out);
+        } else if hay.len() >= 2 * part {
+            chains::<2, A>(a, start, max_len, hay, out);
         } else {
-            two_chains(a, self.start, self.max_len, hay, out, tail);
+            one_chain(a, start, hay, out);
         }
     }
 }
@@ -158,56 +167,62 @@ fn report<A: Automaton>(a: &A, sid: StateID, end: usize, out: &mut Vec<End>) {
     }
 }
 
-/// One chain over `hay`, whose first byte is at `base` in the text.
-fn one_chain<A: Automaton>(a: &A, start: StateID, hay: &[u8], base: usize, out: &mut Vec<End>) {
+/// One chain over `hay`.
+fn one_chain<A: Automaton>(a: &A, start: StateID, hay: &[u8], out: &mut Vec<End>) {
     let mut sid = start;
     for (i, &b) in hay.iter().enumerate() {
         sid = a.next_state(Anchored::No, sid, b);
         if a.is_special(sid) {
-            report(a, sid, base + i + 1, out);
+            report(a, sid, i + 1, out);
         }
     }
 }
 
-/// The two halves of `hay` side by side (see the module's documentation).
-fn two_chains<A: Automaton>(
+/// `N` parts of `hay` side by side (see the module's documentation):
+/// chain `k` reads part `k`, after a warm-up over the `max_len` bytes
+/// before it. The caller makes sure each part is at least `max_len` long.
+fn chains<const N: usize, A: Automaton>(
     a: &A,
     start: StateID,
     max_len: usize,
     hay: &[u8],
     out: &mut Vec<End>,
-    tail: &mut Vec<End>,
 ) {
-    let mid = hay.len() / 2;
-    let (left, right) = hay.split_at(mid);
-    let mut sb = start;
-    for &b in &left[mid - max_len..] {
-        sb = a.next_state(Anchored::No, sb, b);
+    let part = hay.len() / N;
+    let parts: [&[u8]; N] = std::array::from_fn(|k| &hay[k * part..(k + 1) * part]);
+    let mut sid = [start; N];
+    for k in 1..N {
+        for &b in &hay[k * part - max_len..k * part] {
+            sid[k] = a.next_state(Anchored::No, sid[k], b);
+        }
     }
-    let mut sa = start;
-    tail.clear();
-    // `right` is `left` or one byte longer.
-    for (i, (&x, &y)) in left.iter().zip(right).enumerate() {
-        sa = a.next_state(Anchored::No, sa, x);
-        sb = a.next_state(Anchored::No, sb, y);
-        // One branch for both (hits are rare), not two.
-        if a.is_special(sa) | a.is_special(sb) {
-            if a.is_special(sa) {
-                report(a, sa, i + 1, out);
-            }
-            if a.is_special(sb) {
-                report(a, sb, mid + i + 1, tail);
+    let first = out.len();
+    for i in 0..part {
+        let mut special = false;
+        for k in 0..N {
+            sid[k] = a.next_state(Anchored::No, sid[k], parts[k][i]);
+            special |= a.is_special(sid[k]);
+        }
+        // One branch for all chains (hits are rare), not one each.
+        if special {
+            for (k, &s) in sid.iter().enumerate() {
+                if a.is_special(s) {
+                    report(a, s, k * part + i + 1, out);
+                }
             }
         }
     }
-    if right.len() > left.len() {
-        let i = right.len() - 1;
-        sb = a.next_state(Anchored::No, sb, right[i]);
-        if a.is_special(sb) {
-            report(a, sb, mid + i + 1, tail);
+    // What division left over belongs to the last part.
+    for (i, &b) in hay.iter().enumerate().skip(N * part) {
+        sid[N - 1] = a.next_state(Anchored::No, sid[N - 1], b);
+        if a.is_special(sid[N - 1]) {
+            report(a, sid[N - 1], i + 1, out);
         }
     }
-    out.append(tail);
+    // Each chain's hits are in order; putting them in order of end (a
+    // stable sort keeps the order of hits that end together) gives what
+    // one chain gives.
+    out[first..].sort_by_key(|&(_, end)| end);
 }
 
 /// aho-corasick's own overlapping search (used where it has a prefilter).
@@ -245,8 +260,8 @@ mod tests {
     }
 
     fn ours(a: &TermAutomaton, hay: &[u8]) -> Vec<(usize, usize)> {
-        let (mut out, mut tail) = (Vec::new(), Vec::new());
-        a.overlapping(hay, &mut out, &mut tail);
+        let mut out = Vec::new();
+        a.overlapping(hay, &mut out);
         out.into_iter().map(|(p, e)| (p.as_usize(), e)).collect()
     }
 
@@ -276,7 +291,7 @@ mod tests {
     }
 
     #[test]
-    fn long_texts_run_as_two_chains_and_short_ones_as_one() {
+    fn hits_across_the_parts_of_a_long_text_and_in_a_short_one() {
         // Terms of varied letters (so that aho-corasick builds no
         // prefilter), and three that the text holds.
         let mut seed = 7u32;

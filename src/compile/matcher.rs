@@ -108,9 +108,8 @@ pub struct Matcher {
 pub struct MatchBuffers {
     folded: Vec<Folded>,
     default_folded: Folded,
-    /// The automaton's hits, and its scratch space.
+    /// The automaton's hits.
     ends: Vec<End>,
-    tail: Vec<End>,
 }
 
 impl Matcher {
@@ -224,8 +223,7 @@ impl Matcher {
             fold_into_sparse(text, pa.profile, folded);
             let haystack = folded.text.as_str();
             bufs.ends.clear();
-            pa.automaton
-                .overlapping(haystack.as_bytes(), &mut bufs.ends, &mut bufs.tail);
+            pa.automaton.overlapping(haystack.as_bytes(), &mut bufs.ends);
             for &(pattern, e) in &bufs.ends {
                 let s = e - pa.automaton.pattern_len(pattern);
                 let before_word = haystack[..s]

@@ -234,6 +234,13 @@ impl<M: MapOut> Sink<'_, M> {
         self.map.char_bytes(f, at, c.len_utf8());
     }
 
+    /// ASCII letters and digits that all come from the character at `at`.
+    fn letters(&mut self, s: &str, at: u32) {
+        let f = self.text.len();
+        self.text.push_str(s);
+        self.map.char_bytes(f, at, s.len());
+    }
+
     /// One space, never two in a row.
     fn space(&mut self, at: u32) {
         if !self.text.ends_with(' ') {
@@ -353,6 +360,7 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
     // new keycap when the output is folded again).
     let keycaps = profile.contains(FoldProfile::EMOJI);
     let case = profile.contains(FoldProfile::CASE);
+    let accents = profile.contains(FoldProfile::ACCENTS);
     let bytes = original.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -362,14 +370,7 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
             // since the byte before is not a space), so it usually covers
             // whole phrases.
             let start = i;
-            i += 1;
-            while i < bytes.len() {
-                let c = bytes[i];
-                if !c.is_ascii() || (ascii_space(c) && (c != b' ' || bytes[i - 1] == b' ')) {
-                    break;
-                }
-                i += 1;
-            }
+            i = ascii_run_end(bytes, i + 1);
             out.ascii_run(&original[start..i], start as u32, case);
             continue;
         }
@@ -378,11 +379,65 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
         let Some(c) = original[i..].chars().next() else {
             break;
         };
-        if !(keycaps && matches!(c, '\u{fe0f}' | '\u{20e3}')) {
+        // Accented Latin letters, most of what is not ASCII in French ads,
+        // straight from the table when they fold to plain letters.
+        let letters = (case && accents)
+            .then(|| latin_table(c))
+            .flatten()
+            .filter(|f| f.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if let Some(folded) = letters {
+            out.letters(folded, i as u32);
+        } else if !(keycaps && matches!(c, '\u{fe0f}' | '\u{20e3}')) {
             fold_char(c, i as u32, profile, out);
         }
         i += c.len_utf8();
     }
+}
+
+/// Where the run of ASCII bytes that fold to themselves, which goes on at
+/// `i` (`i >= 1`), ends: at the first byte that is not ASCII, is white
+/// space other than a space, or is a space after a space.
+///
+/// Eight bytes at a time (ad text is mostly such runs, and this loop was
+/// most of the fold's time). Each test below sets the high bit of the
+/// bytes it matches, exactly, in ASCII bytes; the first set bit is the
+/// first byte that stops the run. Control characters below `0x20` all
+/// stop it (the white space among them must): the others then start a
+/// run of their own in [`fold_chars`], which folds them to themselves.
+fn ascii_run_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let spaces = |w: u64| {
+        let x = w ^ (ONES * b' ' as u64);
+        !(((x & LOW7) + LOW7) | x) & HIGH
+    };
+    while i + 8 <= bytes.len() {
+        let word = |at: usize| {
+            let mut b = [0; 8];
+            b.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
+        let (w, before) = (word(i), word(i - 1));
+        let not_ascii = w & HIGH;
+        // Bytes below 0x20 do not keep the high bit that `| HIGH` set
+        // once 0x20 is subtracted; bytes that are not ASCII are already
+        // stops, whatever this says of them.
+        let control = !((w | HIGH) - ONES * 0x20) & HIGH;
+        let stop = not_ascii | control | (spaces(w) & spaces(before));
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() {
+        let c = bytes[i];
+        if !c.is_ascii() || (ascii_space(c) && (c != b' ' || bytes[i - 1] == b' ')) {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Folds one character (what every profile does to characters alone).
@@ -684,6 +739,35 @@ fn latin_table(c: char) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The eight-bytes-at-a-time run scan stops where the byte-by-byte
+        /// rule does, wherever the run starts.
+        #[test]
+        fn ascii_run_end_stops_where_bytes_one_by_one_do(
+            text in "[a-zA-Z0-9 \t\r\n\x01\x1f\x7féÉ’\u{a0}]{1,80}"
+        ) {
+            let bytes = text.as_bytes();
+            for i in 1..=bytes.len() {
+                let mut j = i;
+                while j < bytes.len() {
+                    let c = bytes[j];
+                    if !c.is_ascii() || (ascii_space(c) && (c != b' ' || bytes[j - 1] == b' ')) {
+                        break;
+                    }
+                    j += 1;
+                }
+                let end = ascii_run_end(bytes, i);
+                // Control characters stop the fast scan early (and start a
+                // run of their own): never later than one by one.
+                prop_assert!(
+                    end == j || (end < j && bytes[end] < 0x20),
+                    "stopped at {} instead of {} in {:?}", end, j, text
+                );
+            }
+        }
+    }
 
     fn fold(s: &str) -> String {
         let mut f = Folded::default();
