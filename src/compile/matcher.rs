@@ -22,9 +22,9 @@
 //! match at all), then only the matching regexes run to find spans.
 //! Non-`raw` patterns see the default-folded text; `raw` ones the original.
 
+use super::automaton::{End, TermAutomaton};
 use crate::check::{Atom, AtomId, CheckedPack};
 use crate::text::{fold_into_sparse, fold_str, FoldProfile, Folded};
-use super::automaton::{End, TermAutomaton};
 use regex::{Regex, RegexSet};
 use std::collections::HashMap;
 
@@ -223,7 +223,8 @@ impl Matcher {
             fold_into_sparse(text, pa.profile, folded);
             let haystack = folded.text.as_str();
             bufs.ends.clear();
-            pa.automaton.overlapping(haystack.as_bytes(), &mut bufs.ends);
+            pa.automaton
+                .overlapping(haystack.as_bytes(), &mut bufs.ends);
             for &(pattern, e) in &bufs.ends {
                 let s = e - pa.automaton.pattern_len(pattern);
                 let before_word = haystack[..s]
