@@ -336,7 +336,25 @@ impl<'a> Eval<'a> {
         let mut out = String::new();
         let mut pieces = Vec::with_capacity(parts.len());
         for part in parts {
-            if let Value::Text(t) = self.value(part) {
+            // Constants and fields are borrowed, not cloned: a constant's
+            // text is shared by every thread, and cloning it would bounce
+            // its reference count between the cores on every record.
+            let owned;
+            let t = match part {
+                Ir::Const(Value::Text(t)) => t,
+                Ir::Field(i) => match &self.record.values[*i] {
+                    Value::Text(t) => t,
+                    _ => continue,
+                },
+                _ => {
+                    owned = self.value(part);
+                    match &owned {
+                        Value::Text(t) => t,
+                        _ => continue,
+                    }
+                }
+            };
+            {
                 let start = out.len();
                 out.push_str(&t.text);
                 let end = out.len();

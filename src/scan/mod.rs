@@ -50,15 +50,24 @@ pub struct Prepared {
 /// records, so reuse one per thread. It also holds the stream state of the
 /// pack's aggregates: feed it records in time order (`vigie scan` does).
 pub struct Scanner {
+    /// Shared by every scanner of the pack. Borrowed, never cloned, per
+    /// record: the count of an `Arc` shared by all threads is one cache
+    /// line that every clone and drop would pull from the other cores.
     compiled: Arc<Compiled>,
-    bufs: MatchBuffers,
-    source_texts: Vec<Value>,
-    source_hits: Vec<Vec<Hit>>,
-    atom_hit: Vec<bool>,
+    work: Work,
     /// What [`scan`](Self::scan) prepares each record into: reused, so
     /// that scanning allocates no per-record vectors of its own.
     scratch: Prepared,
     stream: Stream,
+}
+
+/// A scanner's per-record buffers (kept apart from `compiled` so that both
+/// can be borrowed at once).
+struct Work {
+    bufs: MatchBuffers,
+    source_texts: Vec<Value>,
+    source_hits: Vec<Vec<Hit>>,
+    atom_hit: Vec<bool>,
 }
 
 impl Scanner {
@@ -68,10 +77,12 @@ impl Scanner {
         let stream = Stream::new(&compiled.pack);
         Scanner {
             compiled,
-            bufs: MatchBuffers::default(),
-            source_texts: Vec::with_capacity(sources),
-            source_hits: vec![Vec::new(); sources],
-            atom_hit: vec![false; atoms],
+            work: Work {
+                bufs: MatchBuffers::default(),
+                source_texts: Vec::with_capacity(sources),
+                source_hits: vec![Vec::new(); sources],
+                atom_hit: vec![false; atoms],
+            },
             scratch: Prepared::default(),
             stream,
         }
@@ -89,11 +100,7 @@ impl Scanner {
 
     /// The time of a record (the schema's time field).
     pub fn time_of(&self, record: &Record) -> Option<i64> {
-        let field = self.compiled.pack.schema.time_field?;
-        match record.values.get(field) {
-            Some(Value::Time(t)) => Some(*t),
-            _ => None,
-        }
+        time_of(&self.compiled.pack, record)
     }
 
     /// Entries held in the stream windows (memory grows with this).
@@ -128,18 +135,19 @@ impl Scanner {
     /// scanner's own buffers are swapped with `out`'s, so whichever
     /// vectors go round keep their capacity.
     pub fn prepare_into(&mut self, record: &Record, out: &mut Prepared) {
-        let compiled = Arc::clone(&self.compiled);
+        let Scanner { compiled, work, .. } = self;
+        let compiled: &Compiled = compiled;
         let pack = &compiled.pack;
-        self.match_sources(record);
+        work.match_sources(compiled, record);
         let inputs = &mut out.inputs;
         inputs.clear();
         if !pack.aggregates.is_empty() {
             let mut eval = Eval::new(
-                &compiled,
+                compiled,
                 record,
-                &self.source_texts,
-                &self.source_hits,
-                &mut self.bufs,
+                &work.source_texts,
+                &work.source_hits,
+                &mut work.bufs,
             );
             for a in &pack.aggregates {
                 let key = eval.value(&a.key);
@@ -150,10 +158,10 @@ impl Scanner {
                 inputs.push(AggregateInput { key, value });
             }
         }
-        std::mem::swap(&mut out.source_texts, &mut self.source_texts);
-        std::mem::swap(&mut out.source_hits, &mut self.source_hits);
-        out.atom_hit.clone_from(&self.atom_hit);
-        out.time = self.time_of(record);
+        std::mem::swap(&mut out.source_texts, &mut work.source_texts);
+        std::mem::swap(&mut out.source_hits, &mut work.source_hits);
+        out.atom_hit.clone_from(&work.atom_hit);
+        out.time = time_of(pack, record);
         record_id(pack, record, &mut out.id);
     }
 
@@ -166,17 +174,17 @@ impl Scanner {
         aggregates: &[AggregateValue],
         late: bool,
     ) -> Verdict {
-        let compiled = Arc::clone(&self.compiled);
+        let compiled: &Compiled = &self.compiled;
         let pack = &compiled.pack;
         let mut score = 0.0;
         let mut fired = Vec::new();
         {
             let mut eval = Eval::new(
-                &compiled,
+                compiled,
                 record,
                 &prepared.source_texts,
                 &prepared.source_hits,
-                &mut self.bufs,
+                &mut self.work.bufs,
             );
             eval.aggregates = aggregates;
             for rule in &pack.rules {
@@ -214,22 +222,24 @@ impl Scanner {
     /// scanner's pack (see [`crate::analyze_expr`]). Stream aggregates have
     /// no value here: an expression alone is not part of a stream.
     pub fn eval(&mut self, record: &Record, ir: &crate::check::Ir) -> (Value, Vec<Evidence>) {
-        let compiled = Arc::clone(&self.compiled);
-        self.match_sources(record);
+        let Scanner { compiled, work, .. } = self;
+        work.match_sources(compiled, record);
         let mut eval = Eval::new(
-            &compiled,
+            compiled,
             record,
-            &self.source_texts,
-            &self.source_hits,
-            &mut self.bufs,
+            &work.source_texts,
+            &work.source_hits,
+            &mut work.bufs,
         );
         let value = eval.value(ir);
         (value, eval.take_evidence())
     }
 
+}
+
+impl Work {
     /// Step 1: every source's text, and its hits.
-    pub(crate) fn match_sources(&mut self, record: &Record) {
-        let compiled = Arc::clone(&self.compiled);
+    fn match_sources(&mut self, compiled: &Compiled, record: &Record) {
         let pack = &compiled.pack;
         self.atom_hit.iter_mut().for_each(|h| *h = false);
         self.source_texts.clear();
@@ -238,7 +248,7 @@ impl Scanner {
         // concatenations), without evidence.
         let empty_hits: Vec<Vec<Hit>> = Vec::new();
         {
-            let mut eval = Eval::new(&compiled, record, &[], &empty_hits, &mut self.bufs);
+            let mut eval = Eval::new(compiled, record, &[], &empty_hits, &mut self.bufs);
             for source in &pack.sources {
                 let text = eval.value(source);
                 self.source_texts.push(text);
@@ -254,6 +264,15 @@ impl Scanner {
                 }
             }
         }
+    }
+}
+
+/// The time of a record (the schema's time field).
+fn time_of(pack: &crate::check::CheckedPack, record: &Record) -> Option<i64> {
+    let field = pack.schema.time_field?;
+    match record.values.get(field) {
+        Some(Value::Time(t)) => Some(*t),
+        _ => None,
     }
 }
 

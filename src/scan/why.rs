@@ -8,7 +8,6 @@ use super::eval::Eval;
 use super::{Evidence, Record, Scanner};
 use crate::check::Why;
 use crate::value::Value;
-use std::sync::Arc;
 
 /// One line of an explanation.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,15 +32,15 @@ impl Scanner {
     /// Explains the condition of rule `name` on `record`; `None` when the
     /// pack has no such rule.
     pub fn why(&mut self, record: &Record, name: &str) -> Option<Vec<WhyLine>> {
-        let compiled = Arc::clone(&self.compiled);
+        let Scanner { compiled, work, .. } = self;
         let rule = compiled.pack.rules.iter().find(|r| r.name == name)?;
-        self.match_sources(record);
+        work.match_sources(compiled, record);
         let mut eval = Eval::new(
-            &compiled,
+            compiled,
             record,
-            &self.source_texts,
-            &self.source_hits,
-            &mut self.bufs,
+            &work.source_texts,
+            &work.source_hits,
+            &mut work.bufs,
         );
         let mut lines = Vec::new();
         walk(&rule.why, 0, &mut eval, &mut lines);
