@@ -293,7 +293,7 @@ fn read_line_limited(
         if available.is_empty() {
             return Ok((consumed, consumed));
         }
-        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+        let (chunk, done) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..=i], true),
             None => (available, false),
         };

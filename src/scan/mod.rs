@@ -234,7 +234,6 @@ impl Scanner {
         let value = eval.value(ir);
         (value, eval.take_evidence())
     }
-
 }
 
 impl Work {
