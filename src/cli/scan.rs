@@ -197,7 +197,7 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
     let result = if threads <= 1 {
         read(&mut |batch: &mut Vec<Line>| {
             let result = pipeline.run_batch(batch, &mut emit);
-            batch.clear();
+            spare::keep(batch);
             result
         })
     } else {
@@ -206,9 +206,19 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         // wait for the disk or for line splitting.
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Line>>(2);
+            // Scanned batches go back to the reader, whose lines' buffers
+            // it fills again: no allocation per line, and no line freed
+            // by another thread than the one that allocated it (glibc's
+            // arenas make that a lock).
+            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<Line>>(4);
             let reader = scope.spawn(move || {
                 read(&mut |batch: &mut Vec<Line>| {
-                    let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+                    let mut next = Vec::with_capacity(BATCH);
+                    while let Ok(mut old) = back_rx.try_recv() {
+                        spare::keep(&mut old);
+                        next = old;
+                    }
+                    let full = std::mem::replace(batch, next);
                     tx.send(full).map_err(|_| Failure::Stopped)
                 })
             });
@@ -220,6 +230,8 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
                     // batch.
                     break;
                 }
+                // When the reader has enough already, the batch is freed.
+                let _ = back_tx.try_send(batch);
             }
             let read = reader
                 .join()
@@ -274,6 +286,40 @@ fn open(path: &PathBuf) -> io::Result<Box<dyn Read>> {
     }
 }
 
+/// Line buffers kept for the next lines, per thread (the thread that reads).
+mod spare {
+    use crate::scan::pipeline::{Line, BATCH};
+    use std::cell::RefCell;
+
+    /// Buffers larger than this are freed rather than kept: one long line
+    /// must not hold its memory for the rest of the scan.
+    const MAX_KEPT: usize = 64 << 10;
+
+    thread_local! {
+        static SPARE: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// A buffer for the next line (empty; with capacity when one is kept).
+    pub fn take() -> Vec<u8> {
+        SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default()
+    }
+
+    /// Empties `batch`, keeping its lines' buffers for [`take`] (up to a few
+    /// batches' worth).
+    pub fn keep(batch: &mut Vec<Line>) {
+        SPARE.with(|s| {
+            let mut spare = s.borrow_mut();
+            for line in batch.drain(..) {
+                let mut bytes = line.bytes;
+                if bytes.capacity() <= MAX_KEPT && spare.len() < 4 * BATCH {
+                    bytes.clear();
+                    spare.push(bytes);
+                }
+            }
+        });
+    }
+}
+
 /// Reads one line into `buf` (cleared), keeping at most `limit` bytes of
 /// it: a longer line is consumed to its end but not held. Returns the bytes
 /// consumed (0 at the end of input) and the line's full length.
@@ -319,7 +365,7 @@ fn for_each_line(
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut number = 0u64;
     loop {
-        let mut bytes = Vec::new();
+        let mut bytes = spare::take();
         let (n, full) = read_line_limited(&mut reader, &mut bytes, limit)
             .map_err(|e| Failure::Input(name.to_string(), e))?;
         if n == 0 {
@@ -514,7 +560,8 @@ fn scan_files_in_time_order(
             continue;
         }
         let file = &mut files[p.input];
-        let mut bytes = vec![0u8; p.len];
+        let mut bytes = spare::take();
+        bytes.resize(p.len, 0);
         file.seek(SeekFrom::Start(p.offset))
             .and_then(|_| file.read_exact(&mut bytes))
             .map_err(|e| Failure::Input(names[p.input].clone(), e))?;
