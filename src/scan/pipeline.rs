@@ -21,10 +21,10 @@
 //! The parallel steps share a batch dynamically: the calling thread and
 //! one helper per extra scanner take chunks of 32 lines from a shared
 //! counter, and the results are put back in chunk order (see
-//! `parallel_map`). The last parallel step hands its results over as soon
-//! as they are in order (`parallel_emit`): the calling thread writes the
-//! chunks already done between two chunks of its own, so writing overlaps
-//! the work. `vigie scan` reads the next batches on a thread of its
+//! `parallel_map`). Writing the results between two chunks of the calling
+//! thread's own work, as soon as they are in order, was tried and did not
+//! measure faster (docs/performance.md, "What bounds each figure"): the
+//! batch is written once it is done. `vigie scan` reads the next batches on a thread of its
 //! own meanwhile (`cli/scan.rs`), so reading overlaps the work.
 //!
 //! Ordering by time is the caller's business ([`order`] has the two
@@ -34,7 +34,6 @@
 use super::{AggregateValue, Prepared, Record, Scanner, Stream, Verdict};
 use crate::Pack;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// One input line, with where it came from.
 #[derive(Debug, Clone)]
@@ -143,7 +142,7 @@ where
         if !self.stream_rules {
             // Stateless: prepare and judge in one parallel pass.
             // `Scanner::scan` prepares into the scanner's reused buffers.
-            return parallel_emit(
+            let outcomes = parallel_map(
                 &mut self.scanners,
                 lines,
                 |scanner, line| match decode_line(scanner, line) {
@@ -154,8 +153,11 @@ where
                         Outcome::Scanned(verdict, out)
                     }
                 },
-                |i, outcome| emit(&lines[i], outcome),
             );
+            for (line, outcome) in lines.iter().zip(outcomes) {
+                emit(line, outcome)?;
+            }
+            return Ok(());
         }
         let stages = parallel_map(&mut self.scanners, lines, read);
         // In order: the stream.
@@ -171,7 +173,7 @@ where
                 rejected => (rejected, Vec::new(), false),
             })
             .collect();
-        parallel_emit(
+        let outcomes = parallel_map(
             &mut self.scanners,
             &observed,
             |scanner, (stage, aggregates, late)| match stage {
@@ -183,8 +185,11 @@ where
                     Outcome::Scanned(verdict, out)
                 }
             },
-            |i, outcome| emit(&lines[i], outcome),
-        )
+        );
+        for (line, outcome) in lines.iter().zip(outcomes) {
+            emit(line, outcome)?;
+        }
+        Ok(())
     }
 }
 
@@ -269,107 +274,6 @@ where
         out.extend(part);
     }
     out
-}
-
-/// Like [`parallel_map`], but hands each result to `sink` (with its
-/// index), in order, as soon as it and all before it are done, instead of
-/// collecting them: the calling thread emits the chunks already finished
-/// between two chunks of its own work, so writing overlaps the helpers'
-/// work instead of waiting for the whole batch. An error from `sink`
-/// stops the batch: no new chunk is started, and the error is returned
-/// once the helpers have finished the chunk they were on.
-fn parallel_emit<I, O, F, S, E>(
-    scanners: &mut [Scanner],
-    items: &[I],
-    f: F,
-    mut sink: S,
-) -> Result<(), E>
-where
-    I: Sync,
-    O: Send,
-    F: Fn(&mut Scanner, &I) -> O + Sync,
-    S: FnMut(usize, O) -> Result<(), E>,
-{
-    let threads = scanners.len().min(items.len().div_ceil(CHUNK)).max(1);
-    if threads == 1 {
-        let scanner = &mut scanners[0];
-        for (i, item) in items.iter().enumerate() {
-            sink(i, f(scanner, item))?;
-        }
-        return Ok(());
-    }
-    let chunks = items.len().div_ceil(CHUNK);
-    let next = AtomicUsize::new(0);
-    // A finished chunk's results wait in its slot until their turn.
-    let slots: Vec<Mutex<Option<Vec<O>>>> = (0..chunks).map(|_| Mutex::new(None)).collect();
-    let run = |scanner: &mut Scanner, c: usize| -> Vec<O> {
-        let part = &items[c * CHUNK..((c + 1) * CHUNK).min(items.len())];
-        part.iter().map(|i| f(scanner, i)).collect()
-    };
-    let (first, helpers) = scanners.split_at_mut(1);
-    std::thread::scope(|scope| {
-        let (next, slots, run) = (&next, &slots, &run);
-        let handles: Vec<_> = helpers[..threads - 1]
-            .iter_mut()
-            .map(|scanner| {
-                scope.spawn(move || loop {
-                    let c = next.fetch_add(1, Ordering::Relaxed);
-                    if c >= chunks {
-                        return;
-                    }
-                    let done = run(scanner, c);
-                    *lock(&slots[c]) = Some(done);
-                })
-            })
-            .collect();
-        // The calling thread: emit what is ready, work on a chunk, again.
-        let mut emitted = 0;
-        let mut result = Ok(());
-        let mut drain = |upto_all: bool, emitted: &mut usize| -> Result<(), E> {
-            while *emitted < chunks {
-                let ready = lock(&slots[*emitted]).take();
-                let Some(results) = ready else {
-                    if upto_all {
-                        // Only after the helpers are joined: every slot is
-                        // filled.
-                        unreachable!("a chunk was lost");
-                    }
-                    return Ok(());
-                };
-                for (k, o) in results.into_iter().enumerate() {
-                    sink(*emitted * CHUNK + k, o)?;
-                }
-                *emitted += 1;
-            }
-            Ok(())
-        };
-        loop {
-            if let Err(e) = drain(false, &mut emitted) {
-                result = Err(e);
-                // No new chunk for anyone.
-                next.store(chunks, Ordering::Relaxed);
-                break;
-            }
-            let c = next.fetch_add(1, Ordering::Relaxed);
-            if c >= chunks {
-                break;
-            }
-            let done = run(&mut first[0], c);
-            *lock(&slots[c]) = Some(done);
-        }
-        for h in handles {
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        }
-        result?;
-        drain(true, &mut emitted)
-    })
-}
-
-/// A slot's lock. A thread that panicked holding it is re-raised by the
-/// join above, so poisoning carries no information here.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Putting lines in time order for the stream rules.
@@ -509,66 +413,6 @@ pub mod order {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn scanners(n: usize) -> Vec<Scanner> {
-        let pack = crate::Pack::from_source(
-            "t.vigie",
-            "pack t \"T\"\n  threshold 10\nlexicon l { \"x\" }\nrule r {\n  title \"R\"\n  level low\n  when ad.body has l\n  score 10\n}\n",
-        )
-        .unwrap();
-        (0..n).map(|_| pack.scanner()).collect()
-    }
-
-    #[test]
-    fn parallel_emit_hands_every_result_over_once_in_order() {
-        let items: Vec<usize> = (0..1000).collect();
-        for threads in [1, 2, 3] {
-            let mut seen = Vec::new();
-            let result: Result<(), ()> = parallel_emit(
-                &mut scanners(threads),
-                &items,
-                |_, &i| i * 2,
-                |i, o| {
-                    seen.push((i, o));
-                    Ok(())
-                },
-            );
-            assert!(result.is_ok());
-            let expected: Vec<(usize, usize)> = items.iter().map(|&i| (i, i * 2)).collect();
-            assert_eq!(seen, expected, "{threads} threads");
-        }
-    }
-
-    #[test]
-    fn an_error_from_the_sink_stops_parallel_emit() {
-        let items: Vec<usize> = (0..40 * CHUNK).collect();
-        let done = AtomicUsize::new(0);
-        let mut seen = 0;
-        let result = parallel_emit(
-            &mut scanners(2),
-            &items,
-            |_, &i| {
-                // Work that takes time, so that the helper is still busy
-                // when the calling thread meets the error.
-                std::thread::sleep(std::time::Duration::from_micros(100));
-                done.fetch_add(1, Ordering::Relaxed);
-                i
-            },
-            |i, _| {
-                seen += 1;
-                if i == 5 {
-                    Err("stop")
-                } else {
-                    Ok(())
-                }
-            },
-        );
-        assert_eq!(result, Err("stop"));
-        // Nothing after the failing item reached the sink, and the work
-        // stopped well before the end (the chunks in flight at most).
-        assert_eq!(seen, 6);
-        assert!(done.load(Ordering::Relaxed) < items.len());
-    }
 
     fn line(len: usize) -> Line {
         Line {
