@@ -35,9 +35,10 @@
 //! check that on random texts and terms.
 //!
 //! A part is at least 32 bytes and twice the longest term, so that the
-//! warm-up stays small beside it; shorter texts run as one chain. An automaton that aho-corasick gives a
-//! prefilter (a handful of terms, where skipping ahead with SIMD beats
-//! stepping) runs through the library's own search instead.
+//! warm-up stays small beside it; shorter texts run as one chain. An
+//! automaton that aho-corasick gives a prefilter (a handful of terms, where
+//! skipping ahead with SIMD beats stepping) runs through the library's own
+//! search instead.
 
 use aho_corasick::automaton::{Automaton, OverlappingState, StateID};
 use aho_corasick::{dfa, nfa, Anchored, Input, MatchKind, PatternID};
