@@ -46,7 +46,7 @@ use aho_corasick::{dfa, nfa, Anchored, Input, MatchKind, PatternID};
 /// Up to this many terms, the automaton is a DFA; beyond, aho-corasick's
 /// contiguous NFA keeps memory and build time in check (a DFA scans two to
 /// three times faster but grows with the terms).
-pub const DFA_TERMS: usize = 20_000;
+const DFA_TERMS: usize = 20_000;
 
 /// A part of a text that a chain reads is at least this long (and twice
 /// the longest term).
@@ -143,7 +143,7 @@ impl TermAutomaton {
         } else if hay.len() >= 2 * part {
             chains::<2, A>(a, start, max_len, hay, out);
         } else {
-            one_chain(a, start, hay, out);
+            chains::<1, A>(a, start, max_len, hay, out);
         }
     }
 }
@@ -168,20 +168,10 @@ fn report<A: Automaton>(a: &A, sid: StateID, end: usize, out: &mut Vec<End>) {
     }
 }
 
-/// One chain over `hay`.
-fn one_chain<A: Automaton>(a: &A, start: StateID, hay: &[u8], out: &mut Vec<End>) {
-    let mut sid = start;
-    for (i, &b) in hay.iter().enumerate() {
-        sid = a.next_state(Anchored::No, sid, b);
-        if a.is_special(sid) {
-            report(a, sid, i + 1, out);
-        }
-    }
-}
-
 /// `N` parts of `hay` side by side (see the module's documentation):
 /// chain `k` reads part `k`, after a warm-up over the `max_len` bytes
-/// before it. The caller makes sure each part is at least `max_len` long.
+/// before it (none for the first). The caller makes sure each part is at
+/// least `max_len` long; `N = 1` is the plain one-chain scan.
 fn chains<const N: usize, A: Automaton>(
     a: &A,
     start: StateID,

@@ -11,8 +11,8 @@
 //! To scan a text, it is folded once per profile (keeping a sparse map
 //! back to the original, see [`crate::text::fold_into_sparse`]: only the
 //! few ranges that hit are mapped back) and each automaton runs once (see
-//! [`super::automaton`] for how), in overlapping mode so that "massage" in one lexicon and "massage
-//! naturiste" in another both hit. A hit is kept only at word boundaries:
+//! [`super::automaton`] for how), in overlapping mode so that "massage" in
+//! one lexicon and "massage naturiste" in another both hit. A hit is kept only at word boundaries:
 //! the character before it and, unless the term is a prefix (`masseu*`),
 //! the character after it must not be a letter or digit. Boundaries are
 //! checked on hits rather than encoded in the automaton, which keeps the

@@ -340,41 +340,34 @@ impl<'a> Eval<'a> {
             // text is shared by every thread, and cloning it would bounce
             // its reference count between the cores on every record.
             let owned;
-            let t = match part {
-                Ir::Const(Value::Text(t)) => t,
-                Ir::Field(i) => match &self.record.values[*i] {
-                    Value::Text(t) => t,
-                    _ => continue,
-                },
+            let value = match part {
+                Ir::Const(v) => v,
+                Ir::Field(i) => &self.record.values[*i],
                 _ => {
                     owned = self.value(part);
-                    match &owned {
-                        Value::Text(t) => t,
-                        _ => continue,
-                    }
+                    &owned
                 }
             };
-            {
-                let start = out.len();
-                out.push_str(&t.text);
-                let end = out.len();
-                match &t.origin {
-                    Origin::None => pieces.push(Piece {
-                        start,
-                        end,
-                        field: None,
-                    }),
-                    Origin::Field(f) => pieces.push(Piece {
-                        start,
-                        end,
-                        field: Some(*f),
-                    }),
-                    Origin::Pieces(inner) => pieces.extend(inner.iter().map(|p| Piece {
-                        start: p.start + start,
-                        end: p.end + start,
-                        field: p.field,
-                    })),
-                }
+            let Value::Text(t) = value else { continue };
+            let start = out.len();
+            out.push_str(&t.text);
+            let end = out.len();
+            match &t.origin {
+                Origin::None => pieces.push(Piece {
+                    start,
+                    end,
+                    field: None,
+                }),
+                Origin::Field(f) => pieces.push(Piece {
+                    start,
+                    end,
+                    field: Some(*f),
+                }),
+                Origin::Pieces(inner) => pieces.extend(inner.iter().map(|p| Piece {
+                    start: p.start + start,
+                    end: p.end + start,
+                    field: p.field,
+                })),
             }
         }
         Value::Text(Text {

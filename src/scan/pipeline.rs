@@ -24,8 +24,9 @@
 //! `parallel_map`). Writing the results between two chunks of the calling
 //! thread's own work, as soon as they are in order, was tried and did not
 //! measure faster (docs/performance.md, "What bounds each figure"): the
-//! batch is written once it is done. `vigie scan` reads the next batches on a thread of its
-//! own meanwhile (`cli/scan.rs`), so reading overlaps the work.
+//! batch is written once it is done. `vigie scan` reads the next batches on
+//! a thread of its own meanwhile (`cli/scan.rs`), so reading overlaps the
+//! work.
 //!
 //! Ordering by time is the caller's business ([`order`] has the two
 //! strategies `vigie scan` uses: index-and-sort for files, a bounded

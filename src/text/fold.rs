@@ -234,7 +234,8 @@ impl<M: MapOut> Sink<'_, M> {
         self.map.char_bytes(f, at, c.len_utf8());
     }
 
-    /// ASCII letters and digits that all come from the character at `at`.
+    /// ASCII letters and digits that all come from the character at `at`
+    /// (what [`emit`](Self::emit) would push one by one).
     fn letters(&mut self, s: &str, at: u32) {
         let f = self.text.len();
         self.text.push_str(s);
@@ -360,7 +361,6 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
     // new keycap when the output is folded again).
     let keycaps = profile.contains(FoldProfile::EMOJI);
     let case = profile.contains(FoldProfile::CASE);
-    let accents = profile.contains(FoldProfile::ACCENTS);
     let bytes = original.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -379,15 +379,7 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
         let Some(c) = original[i..].chars().next() else {
             break;
         };
-        // Accented Latin letters, most of what is not ASCII in French ads,
-        // straight from the table when they fold to plain letters.
-        let letters = (case && accents)
-            .then(|| latin_table(c))
-            .flatten()
-            .filter(|f| f.bytes().all(|b| b.is_ascii_alphanumeric()));
-        if let Some(folded) = letters {
-            out.letters(folded, i as u32);
-        } else if !(keycaps && matches!(c, '\u{fe0f}' | '\u{20e3}')) {
+        if !(keycaps && matches!(c, '\u{fe0f}' | '\u{20e3}')) {
             fold_char(c, i as u32, profile, out);
         }
         i += c.len_utf8();
@@ -452,6 +444,22 @@ fn fold_char<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M
         }
         return;
     }
+    // Latin letters, most of what is not ASCII in French ads: a table,
+    // looked up first (the table's range holds no white space, invisible
+    // character or apostrophe: tested). Most entries are plain letters,
+    // copied as they are.
+    if case && accents {
+        if let Some(folded) = latin_table(c) {
+            if folded.letters {
+                out.letters(&folded.text, at);
+            } else {
+                for ch in folded.text.chars() {
+                    out.emit(ch, at);
+                }
+            }
+            return;
+        }
+    }
     if c.is_whitespace() {
         out.space(at);
         return;
@@ -462,15 +470,6 @@ fn fold_char<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M
     if is_apostrophe(c) {
         out.push('\'', at);
         return;
-    }
-    // Latin letters, the common case in French ads: a table.
-    if case && accents {
-        if let Some(folded) = latin_table(c) {
-            for ch in folded.chars() {
-                out.emit(ch, at);
-            }
-            return;
-        }
     }
     let mut lowered = [c; 3];
     let mut count = 1;
@@ -701,10 +700,10 @@ fn latin_special(c: char) -> Option<&'static str> {
 
 /// Case-and-accent folding of U+00C0..U+024F (Latin-1 Supplement and
 /// Latin Extended-A and -B), computed once.
-fn latin_table(c: char) -> Option<&'static str> {
+fn latin_table(c: char) -> Option<&'static LatinFold> {
     const FIRST: u32 = 0xC0;
     const LAST: u32 = 0x24F;
-    static TABLE: OnceLock<Vec<String>> = OnceLock::new();
+    static TABLE: OnceLock<Vec<LatinFold>> = OnceLock::new();
     let code = c as u32;
     if !(FIRST..=LAST).contains(&code) {
         return None;
@@ -729,17 +728,41 @@ fn latin_table(c: char) -> Option<&'static str> {
                         }
                     });
                 }
-                s
+                LatinFold {
+                    letters: s.bytes().all(|b| b.is_ascii_alphanumeric()),
+                    text: s,
+                }
             })
             .collect()
     });
-    Some(table[(code - FIRST) as usize].as_str())
+    table.get((code - FIRST) as usize)
+}
+
+/// A Latin letter folded with `case` and `accents`.
+struct LatinFold {
+    text: String,
+    /// Only ASCII letters and digits: nothing for `Sink::emit` to do.
+    letters: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `fold_char` looks the Latin table up before it looks for white
+    /// space, invisible characters and apostrophes: none lies in the
+    /// table's range.
+    #[test]
+    fn the_latin_table_holds_no_space_invisible_or_apostrophe() {
+        for c in (0xC0..=0x24F).filter_map(char::from_u32) {
+            assert!(
+                !c.is_whitespace() && !is_invisible(c) && !is_apostrophe(c),
+                "{c:?} (U+{:04X})",
+                c as u32
+            );
+        }
+    }
 
     proptest! {
         /// The eight-bytes-at-a-time run scan stops where the byte-by-byte
