@@ -6,7 +6,7 @@ use vigie::text::fingerprint::fingerprint;
 use vigie::text::tokens::tokenize;
 use vigie::text::{extract_phones, extract_prices, fold_into, fold_str, FoldProfile, Folded};
 
-/// The five profiles; every subset of them is tried.
+/// The five profiles; any subset of them may be tried.
 const BITS: [FoldProfile; 5] = [
     FoldProfile::CASE,
     FoldProfile::ACCENTS,
@@ -20,6 +20,19 @@ fn profile(mask: u8) -> FoldProfile {
         .enumerate()
         .filter(|(i, _)| mask & (1 << i) != 0)
         .fold(FoldProfile::NONE, |p, (_, &b)| p.union(b))
+}
+
+/// The profile subsets tried on one input: none, all, and two chosen by a
+/// hash of the input. Trying all 32 on every input made the target run 50
+/// inputs a second; with four, coverage feedback still reaches every
+/// combination (a mutated input picks other ones) at about eight times
+/// the speed.
+fn masks(data: &[u8]) -> [u8; 4] {
+    // FNV-1a: deterministic, so a crashing input replays the same masks.
+    let h = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    [0, 31, (h % 32) as u8, ((h >> 8) % 32) as u8]
 }
 
 /// The target: one input, as ad text (ignored when not UTF-8).
@@ -41,7 +54,7 @@ pub fn run(data: &[u8]) {
 
     let mut folded = Folded::default();
     let mut again = Folded::default();
-    for mask in 0..32u8 {
+    for mask in masks(data) {
         let p = profile(mask);
         fold_into(text, p, &mut folded);
         assert_eq!(
