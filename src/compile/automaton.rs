@@ -168,10 +168,23 @@ fn report<A: Automaton>(a: &A, sid: StateID, end: usize, out: &mut Vec<End>) {
     }
 }
 
-/// `N` parts of `hay` side by side (see the module's documentation):
-/// chain `k` reads part `k`, after a warm-up over the `max_len` bytes
-/// before it (none for the first). The caller makes sure each part is at
-/// least `max_len` long; `N = 1` is the plain one-chain scan.
+/// `N` chains over `hay` side by side (see the module's documentation).
+/// Every chain takes the same number of steps, `t`. Chain 0 reads
+/// `0..t`; chain `k` starts `max_len` bytes before the end of chain
+/// `k - 1`'s region and reports only after those first `max_len` steps
+/// (its warm-up), so the regions it reports tile the text:
+///
+/// ```text
+/// chain 0   0 ------------------> e0
+/// chain 1           e0 - max_len ~~~~> e0 -----------> e1
+/// chain 2                         e1 - max_len ~~~~> e1 -----------> e2 (+ rest)
+/// ```
+///
+/// The warm-ups thus run side by side with chain 0's first steps instead
+/// of one after the other before the loop (they were most of a short
+/// text's time). What division leaves over (fewer than `N` bytes) is read
+/// by the last chain after the loop. The caller makes sure that `t` is at
+/// least `max_len`; `N = 1` is the plain one-chain scan.
 fn chains<const N: usize, A: Automaton>(
     a: &A,
     start: StateID,
@@ -179,18 +192,15 @@ fn chains<const N: usize, A: Automaton>(
     hay: &[u8],
     out: &mut Vec<End>,
 ) {
-    let part = hay.len() / N;
-    let parts: [&[u8]; N] = std::array::from_fn(|k| &hay[k * part..(k + 1) * part]);
+    // N·t − (N−1)·max_len bytes are covered by the loop, at most hay.len().
+    let t = (hay.len() + (N - 1) * max_len) / N;
+    let from: [usize; N] = std::array::from_fn(|k| k * t.saturating_sub(max_len));
+    let parts: [&[u8]; N] = std::array::from_fn(|k| &hay[from[k]..from[k] + t]);
     let mut sid = [start; N];
-    for k in 1..N {
-        for &b in &hay[k * part - max_len..k * part] {
-            sid[k] = a.next_state(Anchored::No, sid[k], b);
-        }
-    }
     let first = out.len();
     // `i` indexes all `N` parts at once, which no single iterator does.
     #[allow(clippy::needless_range_loop)]
-    for i in 0..part {
+    for i in 0..t {
         let mut special = false;
         for k in 0..N {
             sid[k] = a.next_state(Anchored::No, sid[k], parts[k][i]);
@@ -199,14 +209,16 @@ fn chains<const N: usize, A: Automaton>(
         // One branch for all chains (hits are rare), not one each.
         if special {
             for (k, &s) in sid.iter().enumerate() {
-                if a.is_special(s) {
-                    report(a, s, k * part + i + 1, out);
+                // Chain k > 0 is still warming up for its first max_len
+                // steps: what it sees there is chain k − 1's to report.
+                if a.is_special(s) && (k == 0 || i >= max_len) {
+                    report(a, s, from[k] + i + 1, out);
                 }
             }
         }
     }
-    // What division left over belongs to the last part.
-    for (i, &b) in hay.iter().enumerate().skip(N * part) {
+    let covered = from[N - 1] + t;
+    for (i, &b) in hay.iter().enumerate().skip(covered) {
         sid[N - 1] = a.next_state(Anchored::No, sid[N - 1], b);
         if a.is_special(sid[N - 1]) {
             report(a, sid[N - 1], i + 1, out);

@@ -361,6 +361,7 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
     // new keycap when the output is folded again).
     let keycaps = profile.contains(FoldProfile::EMOJI);
     let case = profile.contains(FoldProfile::CASE);
+    let accents = profile.contains(FoldProfile::ACCENTS);
     let bytes = original.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -373,6 +374,22 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
             i = ascii_run_end(bytes, i + 1);
             out.ascii_run(&original[start..i], start as u32, case);
             continue;
+        }
+        // Accented letters of Latin-1 (`é`, `à`, `Ç`: two bytes, 0xC3 and
+        // one more) are most of what is not ASCII in French ads; with case
+        // and accents folded, most are one ASCII letter, read from a table
+        // without decoding the character (what `fold_char` gives: tested).
+        if b == 0xC3 && case && accents {
+            if let Some(&letter) = bytes
+                .get(i + 1)
+                .and_then(|&n| latin1_letters().get(usize::from(n & 0x3f)))
+            {
+                if letter != 0 {
+                    out.letters(ascii_letter(letter), i as u32);
+                    i += 2;
+                    continue;
+                }
+            }
         }
         // `i` is on a character boundary: runs stop only before a
         // character's first byte.
@@ -473,7 +490,9 @@ fn fold_char<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M
     }
     let mut lowered = [c; 3];
     let mut count = 1;
-    if case {
+    // Nothing from U+1F000 on (emoji, the most frequent characters here
+    // after Latin letters) has a lower case: skip the table search.
+    if case && u32::from(c) < NO_CASE_FROM {
         count = 0;
         for l in c.to_lowercase() {
             lowered[count] = l;
@@ -506,6 +525,9 @@ fn fold_char<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M
         }
     }
 }
+
+/// No character from here on changes with `to_lowercase` (tested).
+const NO_CASE_FROM: u32 = 0x1F000;
 
 fn lower_one(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
@@ -738,6 +760,31 @@ fn latin_table(c: char) -> Option<&'static LatinFold> {
     table.get((code - FIRST) as usize)
 }
 
+/// U+00C0..U+00FF (UTF-8 `0xC3`, then `0x80 | k`) folded with `case` and
+/// `accents`, by `k`: the ASCII letter when the fold is one letter, else 0.
+fn latin1_letters() -> &'static [u8; 64] {
+    static TABLE: OnceLock<[u8; 64]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0; 64];
+        for (k, slot) in table.iter_mut().enumerate() {
+            let folded = char::from_u32(0xC0 + k as u32).and_then(latin_table);
+            if let Some(f) = folded.filter(|f| f.letters && f.text.len() == 1) {
+                *slot = f.text.as_bytes()[0];
+            }
+        }
+        table
+    })
+}
+
+/// One ASCII letter as a `&str`, without a UTF-8 check.
+fn ascii_letter(b: u8) -> &'static str {
+    const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+    match b {
+        b'a'..=b'z' => &LETTERS[usize::from(b - b'a')..][..1],
+        _ => "",
+    }
+}
+
 /// A Latin letter folded with `case` and `accents`.
 struct LatinFold {
     text: String,
@@ -867,6 +914,50 @@ mod tests {
         for b in 0u8..128 {
             assert_eq!(ascii_space(b), (b as char).is_whitespace(), "{b}");
         }
+    }
+
+    #[test]
+    fn nothing_past_no_case_from_has_a_lower_case() {
+        for c in (NO_CASE_FROM..=0x10FFFF).filter_map(char::from_u32) {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+    }
+
+    /// The Latin-1 shortcut of `fold_chars` gives what `fold_char` gives,
+    /// text and map, for every character it could take.
+    #[test]
+    fn latin1_shortcut_folds_as_fold_char() {
+        let profiles = [
+            FoldProfile::DEFAULT,
+            FoldProfile::DEFAULT.union(FoldProfile::EMOJI),
+            FoldProfile(31),
+        ];
+        for c in (0xC0..=0xFF).filter_map(char::from_u32) {
+            let text = format!("x{c}y");
+            for profile in profiles {
+                let mut fast = Folded::default();
+                fold_into(&text, profile, &mut fast);
+                let (mut slow, mut map) = (String::new(), Vec::new());
+                let mut sink = Sink {
+                    text: &mut slow,
+                    map: Dense(&mut map),
+                };
+                for (at, ch) in text.char_indices() {
+                    fold_char(ch, at as u32, profile, &mut sink);
+                }
+                if !profile.needs_tokens() {
+                    assert_eq!((&fast.text, &fast.map), (&slow, &map), "{c:?}");
+                } else {
+                    // The token stage may rewrite further; the character
+                    // stage's own output must still agree.
+                    assert_eq!(fold_str(&slow, profile), fold_str(&text, profile), "{c:?}");
+                }
+            }
+        }
+        assert_eq!(
+            fold("ÀÉÈÊËÎÏÔÙÛÜÇàéèêëîïôùûüçÿ"),
+            "aeeeeiiouuucaeeeeiiouuucy"
+        );
     }
 
     #[test]
