@@ -147,6 +147,8 @@ cases! {
     diag!(two_pack_declarations, "E0108", "pack fr threshold 60\npack fr2 threshold 60");
     diag!(duplicate_property, "E0109", r#"rule r { when ad.body has "x" when ad.title has "y" score 10 }"#);
     diag!(duplicate_score, "E0109", r#"rule r { when ad.body has "x" score 10 score 20 }"#);
+    diag!(duplicate_threshold, "E0109", "pack fr threshold 60 threshold 40");
+    diag!(duplicate_version, "E0109", r#"pack fr version "1" threshold 60 version "2""#);
     // KNOWN ISSUE (reported): the primary label (the name) lies inside the
     // secondary one (the whole rule, with an empty text), and miette draws
     // "needs `when`" past the end of the line, with a stray `│`.

@@ -277,21 +277,58 @@ impl Builder<'_> {
             version: None,
             threshold: None,
         };
+        // Where `version` and `threshold` were first given: a second one
+        // is an error (silently keeping the last would hide a typo'd edit).
+        let (mut version_at, mut threshold_at) = (None, None);
         for p in inner {
             match p.as_rule() {
                 Rule::string => decl.title = Some(self.string(p)),
                 Rule::pack_version => {
-                    let s = p.into_inner().nth(1).expect("version string");
-                    decl.version = Some(self.string(s));
+                    let mut parts = p.into_inner();
+                    let at = self.span(&parts.next().expect("kw_version"));
+                    let s = parts.next().expect("version string");
+                    if self.first_in_pack("version", &decl.name, at, &mut version_at) {
+                        decl.version = Some(self.string(s));
+                    }
                 }
                 Rule::pack_threshold => {
-                    let n = p.into_inner().nth(1).expect("threshold number");
-                    decl.threshold = Some((parse_number(n.as_str()), self.span(&n)));
+                    let mut parts = p.into_inner();
+                    let at = self.span(&parts.next().expect("kw_threshold"));
+                    let n = parts.next().expect("threshold number");
+                    if self.first_in_pack("threshold", &decl.name, at, &mut threshold_at) {
+                        decl.threshold = Some((parse_number(n.as_str()), self.span(&n)));
+                    }
                 }
                 _ => {}
             }
         }
         decl
+    }
+
+    /// Whether this is the first `keyword` of the pack header (`first`
+    /// remembers it); a second one is reported, and the first one kept.
+    fn first_in_pack(
+        &mut self,
+        keyword: &str,
+        pack: &Name,
+        at: Span,
+        first: &mut Option<Span>,
+    ) -> bool {
+        let first = *first.get_or_insert(at);
+        if first == at {
+            return true;
+        }
+        self.diags.push(
+            Diagnostic::error(
+                Code::DuplicateProperty,
+                at,
+                format!("`{keyword}` is given twice in pack `{}`", pack.text),
+            )
+            .label("second one")
+            .with_secondary(first, "first one")
+            .help("keep one of them"),
+        );
+        false
     }
 
     fn lexicon(&mut self, pair: Pair<Rule>) -> LexiconDecl {
