@@ -41,6 +41,12 @@ use vigie::compile::MatchBuffers;
 use vigie::text::{fold_into, fold_into_sparse, FoldProfile, Folded};
 use vigie::Pack;
 
+// The allocator `vigie scan` uses (src/main.rs), so that the library
+// figures are the CLI's; the baselines run under it too.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SECTIONS: &[&str] = &[
     "e2e", "match", "fold", "compile", "check", "threads", "cli", "stream",
 ];
