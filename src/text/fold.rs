@@ -222,15 +222,23 @@ impl MapOut for Sparse<'_> {
 }
 
 /// Where folded characters go: a text and its map.
+///
+/// The text is bytes, so that ASCII runs can be copied (and lower-cased)
+/// eight bytes at a time; only whole characters are ever written, and
+/// [`into_text`] makes it a `String` again at the end (one validation
+/// pass, which a fuzz target and the tests would see fail: the map would
+/// no longer match the text).
 struct Sink<'a, M> {
-    text: &'a mut String,
+    text: &'a mut Vec<u8>,
     map: M,
 }
 
 impl<M: MapOut> Sink<'_, M> {
     fn push(&mut self, c: char, at: u32) {
         let f = self.text.len();
-        self.text.push(c);
+        let mut buf = [0; 4];
+        self.text
+            .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         self.map.char_bytes(f, at, c.len_utf8());
     }
 
@@ -238,28 +246,49 @@ impl<M: MapOut> Sink<'_, M> {
     /// (what [`emit`](Self::emit) would push one by one).
     fn letters(&mut self, s: &str, at: u32) {
         let f = self.text.len();
-        self.text.push_str(s);
+        self.text.extend_from_slice(s.as_bytes());
         self.map.char_bytes(f, at, s.len());
     }
 
     /// One space, never two in a row.
     fn space(&mut self, at: u32) {
-        if !self.text.ends_with(' ') {
+        if self.text.last() != Some(&b' ') {
             let f = self.text.len();
-            self.text.push(' ');
+            self.text.push(b' ');
             self.map.char_bytes(f, at, 1);
         }
     }
 
-    /// A run of ASCII characters that are not white space, starting at
-    /// `at` in the original: copied in one go (lower-cased with `case`).
-    fn ascii_run(&mut self, run: &str, at: u32, case: bool) {
+    /// Copies the run of ASCII bytes that fold to themselves which starts
+    /// at `start` (an ASCII byte that is not white space; see
+    /// [`ascii_run_end`] for where it ends), lower-cased with `case`, and
+    /// returns its end. Eight bytes at a time: each word is tested for the
+    /// byte that ends the run, lower-cased and appended whole, and the
+    /// bytes past the run's end are cut off again.
+    fn ascii_run(&mut self, bytes: &[u8], start: usize, case: bool) -> usize {
         let f = self.text.len();
-        self.text.push_str(run);
-        if case {
-            self.text[f..].make_ascii_lowercase();
-        }
-        self.map.run(f, at, run.len());
+        let lower = |b: u8| if case { b.to_ascii_lowercase() } else { b };
+        self.text.push(lower(bytes[start]));
+        let mut i = start + 1;
+        let end = loop {
+            let Some((w, before)) = words_at(bytes, i) else {
+                // Fewer than eight bytes left: one at a time.
+                let end = scalar_run_end(bytes, i);
+                self.text.extend(bytes[i..end].iter().map(|&b| lower(b)));
+                break end;
+            };
+            let stop = run_stops(w, before);
+            let w = if case { ascii_lowercase_word(w) } else { w };
+            self.text.extend_from_slice(&w.to_le_bytes());
+            if stop != 0 {
+                let k = (stop.trailing_zeros() / 8) as usize;
+                self.text.truncate(self.text.len() - 8 + k);
+                break i + k;
+            }
+            i += 8;
+        };
+        self.map.run(f, start as u32, end - start);
+        end
     }
 
     /// What every stage emits: white space becomes one space, invisible
@@ -316,21 +345,34 @@ fn fold_with<M: MapOut>(
     map: M,
     scratch: &mut Scratch,
 ) {
+    // The strings' buffers are taken as bytes and given back, so their
+    // capacity is reused from one fold to the next.
+    let mut bytes = std::mem::take(text).into_bytes();
+    bytes.clear();
     if !profile.needs_tokens() {
-        text.reserve(original.len());
-        let mut sink = Sink { text, map };
+        bytes.reserve(original.len());
+        let mut sink = Sink {
+            text: &mut bytes,
+            map,
+        };
         fold_chars(original, profile, &mut sink);
+        *text = into_text(bytes);
         return;
     }
-    scratch.text.clear();
+    let mut stage_bytes = std::mem::take(&mut scratch.text).into_bytes();
+    stage_bytes.clear();
     scratch.map.clear();
     let mut stage = Sink {
-        text: &mut scratch.text,
+        text: &mut stage_bytes,
         map: Dense(&mut scratch.map),
     };
     fold_chars(original, profile, &mut stage);
-    text.reserve(scratch.text.len());
-    let mut sink = Sink { text, map };
+    scratch.text = into_text(stage_bytes);
+    bytes.reserve(scratch.text.len());
+    let mut sink = Sink {
+        text: &mut bytes,
+        map,
+    };
     fold_tokens(
         original,
         &scratch.text,
@@ -339,6 +381,15 @@ fn fold_with<M: MapOut>(
         &mut scratch.buffers,
         &mut sink,
     );
+    *text = into_text(bytes);
+}
+
+/// A sink's bytes as text. They are whole characters by construction; were
+/// they not, the replacement characters would make the text disagree with
+/// its map (which the tests and the `text` fuzz target check), rather than
+/// panic in a scan.
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// ASCII white space as `char::is_whitespace` sees it (tab, line feed,
@@ -370,9 +421,7 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
             // A run goes on over single spaces (they fold to themselves,
             // since the byte before is not a space), so it usually covers
             // whole phrases.
-            let start = i;
-            i = ascii_run_end(bytes, i + 1);
-            out.ascii_run(&original[start..i], start as u32, case);
+            i = out.ascii_run(bytes, i, case);
             continue;
         }
         // Accented letters of Latin-1 (`é`, `à`, `Ç`: two bytes, 0xC3 and
@@ -408,12 +457,41 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
 /// space other than a space, or is a space after a space.
 ///
 /// Eight bytes at a time (ad text is mostly such runs, and this loop was
-/// most of the fold's time). Each test below sets the high bit of the
-/// bytes it matches, exactly, in ASCII bytes; the first set bit is the
-/// first byte that stops the run. Control characters below `0x20` all
-/// stop it (the white space among them must): the others then start a
-/// run of their own in [`fold_chars`], which folds them to themselves.
+/// most of the fold's time), with [`run_stops`]. [`Sink::ascii_run`]
+/// copies as it goes; this is the same search alone, the reference its
+/// test compares with the byte-by-byte rule.
+#[cfg(test)]
 fn ascii_run_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some((w, before)) = words_at(bytes, i) {
+        let stop = run_stops(w, before);
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    scalar_run_end(bytes, i)
+}
+
+/// The eight bytes at `i` and the eight at `i - 1` (`i >= 1`), as
+/// little-endian words, if there are eight bytes left.
+fn words_at(bytes: &[u8], i: usize) -> Option<(u64, u64)> {
+    let w = bytes.get(i..i + 8)?;
+    let before = bytes.get(i - 1..i + 7)?;
+    let word = |b: &[u8]| {
+        let mut a = [0; 8];
+        a.copy_from_slice(b);
+        u64::from_le_bytes(a)
+    };
+    Some((word(w), word(before)))
+}
+
+/// The bytes of `w` that stop a run (its high bit set in each), `before`
+/// being the word one byte earlier. Each test sets the high bit of the
+/// bytes it matches, exactly, in ASCII bytes; the lowest set bit is the
+/// first byte that stops the run. Control characters below `0x20` all
+/// stop it (the white space among them must): the others then start a run
+/// of their own in [`fold_chars`], which folds them to themselves.
+fn run_stops(w: u64, before: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -421,24 +499,16 @@ fn ascii_run_end(bytes: &[u8], mut i: usize) -> usize {
         let x = w ^ (ONES * b' ' as u64);
         !(((x & LOW7) + LOW7) | x) & HIGH
     };
-    while i + 8 <= bytes.len() {
-        let word = |at: usize| {
-            let mut b = [0; 8];
-            b.copy_from_slice(&bytes[at..at + 8]);
-            u64::from_le_bytes(b)
-        };
-        let (w, before) = (word(i), word(i - 1));
-        let not_ascii = w & HIGH;
-        // Bytes below 0x20 do not keep the high bit that `| HIGH` set
-        // once 0x20 is subtracted; bytes that are not ASCII are already
-        // stops, whatever this says of them.
-        let control = !((w | HIGH) - ONES * 0x20) & HIGH;
-        let stop = not_ascii | control | (spaces(w) & spaces(before));
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
+    let not_ascii = w & HIGH;
+    // Bytes below 0x20 do not keep the high bit that `| HIGH` set once
+    // 0x20 is subtracted; bytes that are not ASCII are already stops,
+    // whatever this says of them.
+    let control = !((w | HIGH) - ONES * 0x20) & HIGH;
+    not_ascii | control | (spaces(w) & spaces(before))
+}
+
+/// [`ascii_run_end`] one byte at a time.
+fn scalar_run_end(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() {
         let c = bytes[i];
         if !c.is_ascii() || (ascii_space(c) && (c != b' ' || bytes[i - 1] == b' ')) {
@@ -447,6 +517,21 @@ fn ascii_run_end(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The ASCII capitals of `w` lower-cased, every other byte as it is. Each
+/// byte is tested on its low seven bits, so no carry crosses bytes: `A` to
+/// `Z` are the bytes whose low seven bits, plus `0x3f`, reach `0x80`, and
+/// plus `0x25`, do not; and whose own high bit is clear.
+fn ascii_lowercase_word(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let low = w & LOW7;
+    let from_a = low + ONES * (0x80 - b'A' as u64);
+    let past_z = low + ONES * (0x7f - b'Z' as u64);
+    let upper = from_a & !past_z & !w & HIGH;
+    w | (upper >> 2)
 }
 
 /// Folds one character (what every profile does to characters alone).
@@ -837,6 +922,41 @@ mod tests {
                 );
             }
         }
+
+        /// The run copy ends where the search does and appends exactly
+        /// the run, lower-cased with `case` (and the map says so).
+        #[test]
+        fn ascii_run_copies_the_run_lower_cased(
+            text in "[a-zA-Z0-9@\\[`{ \t\r\n\x01\x1f\x7féÉ’\u{a0}]{1,80}",
+            case in any::<bool>(),
+        ) {
+            let bytes = text.as_bytes();
+            for start in 0..bytes.len() {
+                let b = bytes[start];
+                if !b.is_ascii() || ascii_space(b) {
+                    continue;
+                }
+                let (mut out, mut map) = (b"x".to_vec(), vec![0]);
+                let mut sink = Sink { text: &mut out, map: Dense(&mut map) };
+                let end = sink.ascii_run(bytes, start, case);
+                prop_assert_eq!(end, ascii_run_end(bytes, start + 1));
+                let mut run = bytes[start..end].to_vec();
+                if case {
+                    run.make_ascii_lowercase();
+                }
+                prop_assert_eq!(&out[1..], &run[..]);
+                let expected: Vec<u32> = (start..end).map(|o| o as u32).collect();
+                prop_assert_eq!(&map[1..], &expected[..]);
+            }
+        }
+
+        /// Lower-casing a word changes `A`..`Z` and nothing else, whatever
+        /// the bytes around them.
+        #[test]
+        fn ascii_lowercase_word_is_bytewise(w in any::<u64>()) {
+            let expected = u64::from_le_bytes(w.to_le_bytes().map(|b| b.to_ascii_lowercase()));
+            prop_assert_eq!(ascii_lowercase_word(w), expected);
+        }
     }
 
     fn fold(s: &str) -> String {
@@ -937,7 +1057,7 @@ mod tests {
             for profile in profiles {
                 let mut fast = Folded::default();
                 fold_into(&text, profile, &mut fast);
-                let (mut slow, mut map) = (String::new(), Vec::new());
+                let (mut slow, mut map) = (Vec::new(), Vec::new());
                 let mut sink = Sink {
                     text: &mut slow,
                     map: Dense(&mut map),
@@ -945,6 +1065,7 @@ mod tests {
                 for (at, ch) in text.char_indices() {
                     fold_char(ch, at as u32, profile, &mut sink);
                 }
+                let slow = String::from_utf8(slow).unwrap();
                 if !profile.needs_tokens() {
                     assert_eq!((&fast.text, &fast.map), (&slow, &map), "{c:?}");
                 } else {
