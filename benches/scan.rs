@@ -331,7 +331,8 @@ fn scan_lines(pack: &Pack, lines: &[&[u8]]) -> u64 {
     let mut out = BufWriter::with_capacity(1 << 16, io::sink());
     let mut flagged = 0;
     for line in lines {
-        let Ok(text) = std::str::from_utf8(line) else {
+        // As the pipeline checks a line (`scan/pipeline.rs`).
+        let Ok(text) = simdutf8::compat::from_utf8(line) else {
             continue;
         };
         if let Ok(record) = scanner.decode(text) {

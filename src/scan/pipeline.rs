@@ -210,7 +210,10 @@ fn decode_line(scanner: &Scanner, line: &Line) -> Result<Record, String> {
     if let Some(reason) = &line.rejected {
         return Err(reason.clone());
     }
-    let text = std::str::from_utf8(&line.bytes)
+    // simdutf8: the same check as `std::str::from_utf8` (and the same
+    // position on error) several times faster on text with accents, where
+    // the standard library's ASCII shortcut keeps stopping.
+    let text = simdutf8::compat::from_utf8(&line.bytes)
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))?;
     scanner.decode(text).map_err(|e| e.reason)
 }
