@@ -144,3 +144,27 @@ fn at_the_limits_everything_works_on_a_two_megabyte_stack() {
         .unwrap();
     handle.join().expect("no stack overflow");
 }
+
+/// `not (` nested 60 deep (under the bracket limit) around a syntax error.
+/// Once `not` followed by a parenthesis failed, the parser also tried it as
+/// a call of a function named `not`, so every level doubled the work: the
+/// `parse_mutate` fuzz target found a pack with 18 levels that took seconds
+/// to check (`tests/regressions/parse_mutate-nested-not-parentheses-*`),
+/// and 60 would take longer than the universe has. Now it is refused in
+/// linear time. The minute allowed is not a speed measure, only the line
+/// between linear and exponential.
+#[test]
+fn nested_not_parentheses_around_an_error_do_not_backtrack_exponentially() {
+    let n = 60;
+    let text = format!(
+        "{HEAD}rule r {{\n  when {}(,){}\n  score 10\n}}\n",
+        "not (".repeat(n),
+        ")".repeat(n)
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(codes(&text)));
+    let found = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("60 nested `not (` took over a minute to check");
+    assert_eq!(found, ["E0001"]);
+}
