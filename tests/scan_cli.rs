@@ -138,7 +138,11 @@ fn invalid_utf8_is_rejected_with_its_line() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        err.contains(&format!("{}:2: invalid UTF-8", input.display())),
+        // The first bad byte, counted from 1: the `\xe9` after `caf`.
+        err.contains(&format!(
+            "{}:2: invalid UTF-8 at byte 23 of the line",
+            input.display()
+        )),
         "{err}"
     );
     assert!(

@@ -140,10 +140,10 @@ where
     pub fn run_batch<E>(&mut self, lines: &[Line], emit: &mut Emit<'_, T, E>) -> Result<(), E> {
         let pack = self.pack;
         let render = &self.render;
-        if !self.stream_rules {
+        let outcomes = if !self.stream_rules {
             // Stateless: prepare and judge in one parallel pass.
             // `Scanner::scan` prepares into the scanner's reused buffers.
-            let outcomes = parallel_map(
+            parallel_map(
                 &mut self.scanners,
                 lines,
                 |scanner, line| match decode_line(scanner, line) {
@@ -154,39 +154,36 @@ where
                         Outcome::Scanned(verdict, out)
                     }
                 },
-            );
-            for (line, outcome) in lines.iter().zip(outcomes) {
-                emit(line, outcome)?;
-            }
-            return Ok(());
-        }
-        let stages = parallel_map(&mut self.scanners, lines, read);
-        // In order: the stream.
-        let observed: Vec<(Stage, Vec<AggregateValue>, bool)> = stages
-            .into_iter()
-            .map(|stage| match stage {
-                Stage::Ready(ready) => {
-                    let (aggregates, late) =
-                        self.stream
-                            .observe(ready.1.time, &ready.1.id, &ready.1.inputs);
-                    (Stage::Ready(ready), aggregates, late)
-                }
-                rejected => (rejected, Vec::new(), false),
-            })
-            .collect();
-        let outcomes = parallel_map(
-            &mut self.scanners,
-            &observed,
-            |scanner, (stage, aggregates, late)| match stage {
-                Stage::Rejected(r) => Outcome::Rejected(r.clone()),
-                Stage::Ready(ready) => {
-                    let (record, prepared) = &**ready;
-                    let verdict = scanner.judge(record, prepared, aggregates, *late);
-                    let out = render(pack, record, &verdict);
-                    Outcome::Scanned(verdict, out)
-                }
-            },
-        );
+            )
+        } else {
+            let stages = parallel_map(&mut self.scanners, lines, read);
+            // In order: the stream.
+            let observed: Vec<(Stage, Vec<AggregateValue>, bool)> = stages
+                .into_iter()
+                .map(|stage| match stage {
+                    Stage::Ready(ready) => {
+                        let (aggregates, late) =
+                            self.stream
+                                .observe(ready.1.time, &ready.1.id, &ready.1.inputs);
+                        (Stage::Ready(ready), aggregates, late)
+                    }
+                    rejected => (rejected, Vec::new(), false),
+                })
+                .collect();
+            parallel_map(
+                &mut self.scanners,
+                &observed,
+                |scanner, (stage, aggregates, late)| match stage {
+                    Stage::Rejected(r) => Outcome::Rejected(r.clone()),
+                    Stage::Ready(ready) => {
+                        let (record, prepared) = &**ready;
+                        let verdict = scanner.judge(record, prepared, aggregates, *late);
+                        let out = render(pack, record, &verdict);
+                        Outcome::Scanned(verdict, out)
+                    }
+                },
+            )
+        };
         for (line, outcome) in lines.iter().zip(outcomes) {
             emit(line, outcome)?;
         }

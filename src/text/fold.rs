@@ -261,7 +261,7 @@ impl<M: MapOut> Sink<'_, M> {
 
     /// Copies the run of ASCII bytes that fold to themselves which starts
     /// at `start` (an ASCII byte that is not white space; see
-    /// [`ascii_run_end`] for where it ends), lower-cased with `case`, and
+    /// [`run_stops`] for where it ends), lower-cased with `case`, and
     /// returns its end. Eight bytes at a time: each word is tested for the
     /// byte that ends the run, lower-cased and appended whole, and the
     /// bytes past the run's end are cut off again.
@@ -429,15 +429,11 @@ fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>
         // and accents folded, most are one ASCII letter, read from a table
         // without decoding the character (what `fold_char` gives: tested).
         if b == 0xC3 && case && accents {
-            if let Some(&letter) = bytes
-                .get(i + 1)
-                .and_then(|&n| latin1_letters().get(usize::from(n & 0x3f)))
-            {
-                if letter != 0 {
-                    out.letters(ascii_letter(letter), i as u32);
-                    i += 2;
-                    continue;
-                }
+            let next = bytes.get(i + 1);
+            if let Some(letter) = next.and_then(|&n| latin1_letters()[usize::from(n & 0x3f)]) {
+                out.letters(letter, i as u32);
+                i += 2;
+                continue;
             }
         }
         // `i` is on a character boundary: runs stop only before a
@@ -472,6 +468,12 @@ fn ascii_run_end(bytes: &[u8], mut i: usize) -> usize {
     scalar_run_end(bytes, i)
 }
 
+/// Word-wide (SWAR) masks: one bit per byte of a `u64`, the high bit of
+/// each byte, the low seven.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
 /// The eight bytes at `i` and the eight at `i - 1` (`i >= 1`), as
 /// little-endian words, if there are eight bytes left.
 fn words_at(bytes: &[u8], i: usize) -> Option<(u64, u64)> {
@@ -492,9 +494,6 @@ fn words_at(bytes: &[u8], i: usize) -> Option<(u64, u64)> {
 /// stop it (the white space among them must): the others then start a run
 /// of their own in [`fold_chars`], which folds them to themselves.
 fn run_stops(w: u64, before: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let spaces = |w: u64| {
         let x = w ^ (ONES * b' ' as u64);
         !(((x & LOW7) + LOW7) | x) & HIGH
@@ -524,9 +523,6 @@ fn scalar_run_end(bytes: &[u8], mut i: usize) -> usize {
 /// `Z` are the bytes whose low seven bits, plus `0x3f`, reach `0x80`, and
 /// plus `0x25`, do not; and whose own high bit is clear.
 fn ascii_lowercase_word(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let low = w & LOW7;
     let from_a = low + ONES * (0x80 - b'A' as u64);
     let past_z = low + ONES * (0x7f - b'Z' as u64);
@@ -846,28 +842,15 @@ fn latin_table(c: char) -> Option<&'static LatinFold> {
 }
 
 /// U+00C0..U+00FF (UTF-8 `0xC3`, then `0x80 | k`) folded with `case` and
-/// `accents`, by `k`: the ASCII letter when the fold is one letter, else 0.
-fn latin1_letters() -> &'static [u8; 64] {
-    static TABLE: OnceLock<[u8; 64]> = OnceLock::new();
+/// `accents`, by `k`: the letter when the fold is one ASCII letter.
+fn latin1_letters() -> &'static [Option<&'static str>; 64] {
+    static TABLE: OnceLock<[Option<&'static str>; 64]> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = [0; 64];
-        for (k, slot) in table.iter_mut().enumerate() {
-            let folded = char::from_u32(0xC0 + k as u32).and_then(latin_table);
-            if let Some(f) = folded.filter(|f| f.letters && f.text.len() == 1) {
-                *slot = f.text.as_bytes()[0];
-            }
-        }
-        table
+        std::array::from_fn(|k| {
+            let folded = char::from_u32(0xC0 + k as u32).and_then(latin_table)?;
+            (folded.letters && folded.text.len() == 1).then_some(folded.text.as_str())
+        })
     })
-}
-
-/// One ASCII letter as a `&str`, without a UTF-8 check.
-fn ascii_letter(b: u8) -> &'static str {
-    const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
-    match b {
-        b'a'..=b'z' => &LETTERS[usize::from(b - b'a')..][..1],
-        _ => "",
-    }
 }
 
 /// A Latin letter folded with `case` and `accents`.
