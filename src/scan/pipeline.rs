@@ -21,7 +21,11 @@
 //! The parallel steps share a batch dynamically: the calling thread and
 //! one helper per extra scanner take chunks of 32 lines from a shared
 //! counter, and the results are put back in chunk order (see
-//! `parallel_map`). Writing the results between two chunks of the calling
+//! `parallel_map`). The helpers are threads of a pool the pipeline keeps
+//! for its whole life: a thread started per batch began every batch with
+//! cold caches and an empty allocator heap (fresh pages for the kernel to
+//! zero), and cost about a quarter more CPU than the same work on one
+//! thread. Writing the results between two chunks of the calling
 //! thread's own work, as soon as they are in order, was tried and did not
 //! measure faster (docs/performance.md, "What bounds each figure"): the
 //! batch is written once it is done. `vigie scan` reads the next batches on
@@ -35,6 +39,7 @@
 use super::{AggregateValue, Prepared, Record, Scanner, Stream, Verdict};
 use crate::Pack;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// One input line, with where it came from.
 #[derive(Debug, Clone)]
@@ -103,6 +108,10 @@ impl Gather {
 pub struct Pipeline<'p, R> {
     pack: &'p Pack,
     scanners: Vec<Scanner>,
+    /// The helper threads, one per scanner after the first (`None` with
+    /// one scanner, or when the pool could not be started: then everything
+    /// runs on the calling thread).
+    pool: Option<rayon::ThreadPool>,
     stream: Stream,
     stream_rules: bool,
     render: R,
@@ -122,8 +131,18 @@ where
         let threads = threads.max(1);
         let scanners: Vec<Scanner> = (0..threads).map(|_| pack.scanner()).collect();
         let stream_rules = scanners[0].has_stream_rules();
+        let pool = (threads > 1)
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads - 1)
+                    .thread_name(|i| format!("vigie-scan-{}", i + 1))
+                    .build()
+                    .ok()
+            })
+            .flatten();
         Pipeline {
             pack,
+            pool,
             stream: Stream::new(pack.checked()),
             stream_rules,
             scanners,
@@ -140,10 +159,12 @@ where
     pub fn run_batch<E>(&mut self, lines: &[Line], emit: &mut Emit<'_, T, E>) -> Result<(), E> {
         let pack = self.pack;
         let render = &self.render;
+        let pool = self.pool.as_ref();
         let outcomes = if !self.stream_rules {
             // Stateless: prepare and judge in one parallel pass.
             // `Scanner::scan` prepares into the scanner's reused buffers.
             parallel_map(
+                pool,
                 &mut self.scanners,
                 lines,
                 |scanner, line| match decode_line(scanner, line) {
@@ -156,7 +177,7 @@ where
                 },
             )
         } else {
-            let stages = parallel_map(&mut self.scanners, lines, read);
+            let stages = parallel_map(pool, &mut self.scanners, lines, read);
             // In order: the stream.
             let observed: Vec<(Stage, Vec<AggregateValue>, bool)> = stages
                 .into_iter()
@@ -171,6 +192,7 @@ where
                 })
                 .collect();
             parallel_map(
+                pool,
                 &mut self.scanners,
                 &observed,
                 |scanner, (stage, aggregates, late)| match stage {
@@ -220,8 +242,9 @@ fn decode_line(scanner: &Scanner, line: &Line) -> Result<Record, String> {
 /// taking one is rare.
 const CHUNK: usize = 32;
 
-/// Maps `items` with one scanner per thread, keeping the order. Runs inline
-/// when there is one scanner or few items.
+/// Maps `items` with one scanner per thread (the calling thread and the
+/// pool's), keeping the order. Runs inline without a pool, with one
+/// scanner, or with few items.
 ///
 /// Work is shared dynamically: the calling thread and the helpers take the
 /// next chunk of [`CHUNK`] items from a shared counter until none is left,
@@ -229,17 +252,25 @@ const CHUNK: usize = 32;
 /// halves left one core idle while the other finished). Each chunk's
 /// results go back to their place, so the output is in input order
 /// whatever the threads did.
-fn parallel_map<I, O, F>(scanners: &mut [Scanner], items: &[I], f: F) -> Vec<O>
+fn parallel_map<I, O, F>(
+    pool: Option<&rayon::ThreadPool>,
+    scanners: &mut [Scanner],
+    items: &[I],
+    f: F,
+) -> Vec<O>
 where
     I: Sync,
     O: Send,
     F: Fn(&mut Scanner, &I) -> O + Sync,
 {
     let threads = scanners.len().min(items.len().div_ceil(CHUNK)).max(1);
-    if threads == 1 {
-        let scanner = &mut scanners[0];
-        return items.iter().map(|i| f(scanner, i)).collect();
-    }
+    let pool = match pool {
+        Some(pool) if threads > 1 => pool,
+        _ => {
+            let scanner = &mut scanners[0];
+            return items.iter().map(|i| f(scanner, i)).collect();
+        }
+    };
     let next = AtomicUsize::new(0);
     let chunks = items.len().div_ceil(CHUNK);
     let work = |scanner: &mut Scanner| {
@@ -254,21 +285,27 @@ where
         }
     };
     let (first, helpers) = scanners.split_at_mut(1);
-    let mut parts: Vec<(usize, Vec<O>)> = std::thread::scope(|scope| {
-        let work = &work;
-        let handles: Vec<_> = helpers[..threads - 1]
-            .iter_mut()
-            .map(|scanner| scope.spawn(move || work(scanner)))
-            .collect();
-        let mut parts = work(&mut first[0]);
-        for h in handles {
-            parts.extend(
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+    let helped: Mutex<Vec<(usize, Vec<O>)>> = Mutex::new(Vec::new());
+    // `in_place_scope` runs the closure on this thread and returns once
+    // every job spawned in it is done; a panic in a job is raised here.
+    let mut parts = pool.in_place_scope(|scope| {
+        let (work, helped) = (&work, &helped);
+        for scanner in helpers[..threads - 1].iter_mut() {
+            scope.spawn(move |_| {
+                let parts = work(scanner);
+                helped
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .extend(parts);
+            });
         }
-        parts
+        work(&mut first[0])
     });
+    parts.extend(
+        helped
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+    );
     parts.sort_unstable_by_key(|(c, _)| *c);
     let mut out = Vec::with_capacity(items.len());
     for (_, part) in parts {
