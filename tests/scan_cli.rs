@@ -344,6 +344,9 @@ fn a_closed_output_pipe_stops_the_scan_with_an_error() {
             input.to_str().unwrap(),
             "--format",
             "jsonl",
+            // The reading, scanning and writing threads must all stop.
+            "--threads",
+            "2",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -378,8 +381,8 @@ fn a_full_disk_stops_the_scan_with_an_error() {
         return;
     }
     for args in [
-        &["--format", "jsonl", "--all"][..],
-        &["--format", "pretty"][..],
+        &["--format", "jsonl", "--all", "--threads", "2"][..],
+        &["--format", "pretty", "--threads", "2"][..],
         &["--format", "jsonl", "--threads", "1"][..],
     ] {
         let full = std::fs::OpenOptions::new()

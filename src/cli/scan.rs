@@ -201,15 +201,18 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
             result
         })
     } else {
-        // Reading (and, with stream rules, ordering) runs on a thread of
-        // its own, a couple of batches ahead, so that the workers never
-        // wait for the disk or for line splitting.
+        // Three stages, each on a thread of its own, joined by bounded
+        // queues: reading (and, with stream rules, ordering) a couple of
+        // batches ahead, so that the workers never wait for the disk or
+        // for line splitting; the pipeline, whose thread works with the
+        // pool's helpers; writing, here, so that writing batch k overlaps
+        // scanning batch k + 1 instead of holding the helpers idle.
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Line>>(2);
-            // Scanned batches go back to the reader, whose lines' buffers
+            let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Scanned>(2);
+            // Written batches go back to the reader, whose lines' buffers
             // it fills again: no allocation per line, and no line freed
-            // by another thread than the one that allocated it (glibc's
-            // arenas make that a lock).
+            // by another thread than the one that allocated it.
             let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<Line>>(4);
             let reader = scope.spawn(move || {
                 read(&mut |batch: &mut Vec<Line>| {
@@ -222,17 +225,33 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
                     tx.send(full).map_err(|_| Failure::Stopped)
                 })
             });
+            let pipeline = &mut pipeline;
+            let scanner = scope.spawn(move || {
+                for batch in rx {
+                    let outcomes = pipeline.process(&batch);
+                    // The writer stopped (an output error): dropping the
+                    // receiver stops the reader at its next batch.
+                    if done_tx.send((batch, outcomes)).is_err() {
+                        break;
+                    }
+                }
+            });
             let mut result = Ok(());
-            for batch in rx {
-                if let Err(e) = pipeline.run_batch(&batch, &mut emit) {
-                    result = Err(e);
-                    // Dropping the receiver stops the reader at its next
-                    // batch.
-                    break;
+            'write: for (batch, outcomes) in done_rx.iter() {
+                for (line, outcome) in batch.iter().zip(outcomes) {
+                    if let Err(e) = emit(line, outcome) {
+                        result = Err(e);
+                        break 'write;
+                    }
                 }
                 // When the reader has enough already, the batch is freed.
                 let _ = back_tx.try_send(batch);
             }
+            // Unblocks the scanning thread if it is waiting to hand over.
+            drop(done_rx);
+            scanner
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let read = reader
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -274,6 +293,9 @@ fn summary(c: &Counts, stream_rules: bool) {
     }
     eprintln!("{line}");
 }
+
+/// A batch and its outcomes, from the scanning thread to the writer.
+type Scanned = (Vec<Line>, Vec<Outcome<Option<Vec<u8>>>>);
 
 /// Takes a batch of lines, leaving the vector empty for the next one.
 type Process<'a> = dyn FnMut(&mut Vec<Line>) -> Result<(), Failure> + 'a;

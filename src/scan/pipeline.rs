@@ -28,9 +28,10 @@
 //! thread. Writing the results between two chunks of the calling
 //! thread's own work, as soon as they are in order, was tried and did not
 //! measure faster (docs/performance.md, "What bounds each figure"): the
-//! batch is written once it is done. `vigie scan` reads the next batches on
-//! a thread of its own meanwhile (`cli/scan.rs`), so reading overlaps the
-//! work.
+//! batch is written once it is done. `vigie scan` runs the pipeline on a
+//! thread of its own ([`Pipeline::process`]), reads the next batches on
+//! another and writes the verdicts on the main thread (`cli/scan.rs`), so
+//! reading and writing overlap the work.
 //!
 //! Ordering by time is the caller's business ([`order`] has the two
 //! strategies `vigie scan` uses: index-and-sort for files, a bounded
@@ -157,10 +158,20 @@ where
 
     /// Processes one batch; calls `emit` for each line, in order.
     pub fn run_batch<E>(&mut self, lines: &[Line], emit: &mut Emit<'_, T, E>) -> Result<(), E> {
+        for (line, outcome) in lines.iter().zip(self.process(lines)) {
+            emit(line, outcome)?;
+        }
+        Ok(())
+    }
+
+    /// Processes one batch: one outcome per line, in order. For a caller
+    /// that writes the outcomes on another thread while the next batch is
+    /// processed (`vigie scan`).
+    pub fn process(&mut self, lines: &[Line]) -> Vec<Outcome<T>> {
         let pack = self.pack;
         let render = &self.render;
         let pool = self.pool.as_ref();
-        let outcomes = if !self.stream_rules {
+        if !self.stream_rules {
             // Stateless: prepare and judge in one parallel pass.
             // `Scanner::scan` prepares into the scanner's reused buffers.
             parallel_map(
@@ -205,11 +216,7 @@ where
                     }
                 },
             )
-        };
-        for (line, outcome) in lines.iter().zip(outcomes) {
-            emit(line, outcome)?;
         }
-        Ok(())
     }
 }
 
