@@ -3,21 +3,26 @@
 //! # How it works
 //!
 //! Records are observed in time order (the schema's time field). Each
-//! aggregate of the pack has a [`Window`]: groups of recent ads by key hash,
-//! each group a queue of entries in time order, and one expiry queue for
-//! the whole window. Observing an ad at time `t`:
+//! aggregate of the pack has a [`Window`]: one queue of the ads it covers
+//! (id, time, value, keys), in time order, and groups of them by key hash,
+//! each group the places of its ads in that queue. Observing an ad at time
+//! `t`:
 //!
-//! 1. expires, from the front of the expiry queue, every entry older than
+//! 1. expires, from the front of the queue, every ad older than
 //!    `t - within` (the window is `[t - within, t]`, both ends included),
-//!    dropping groups that become empty;
-//! 2. inserts the ad into its group (a fingerprint key belongs to one group
-//!    per LSH band, see [`crate::text::fingerprint`]);
+//!    taking it out of its groups and dropping groups that become empty;
+//! 2. appends the ad to the queue and its place to its group (a
+//!    fingerprint key belongs to one group per LSH band, see
+//!    [`crate::text::fingerprint`]);
 //! 3. reads the aggregate: the number of ads in the group (or the union of
 //!    its band groups), or the number of distinct values among them, and
 //!    the ids of the most recent other ads, for evidence.
 //!
 //! Memory is bounded by the ads inside the longest window, not by the
-//! stream: an entry lives exactly as long as its window covers it.
+//! stream: an entry lives exactly as long as its window covers it. Per ad
+//! and window that is one entry (about 70 bytes, plus 8 per band for a
+//! fingerprint) and a place in each of its groups (8 bytes in a hash
+//! table; a group of one ad, the common case, needs nothing more).
 //!
 //! An ad older than one already observed (*late*, possible on standard
 //! input) is scored against the ads already in the windows but not
@@ -85,62 +90,95 @@ pub struct AggregateInput {
     pub value: Value,
 }
 
+/// One ad in one window.
 #[derive(Debug)]
 struct Entry {
     time: i64,
+    /// The stream's count of timed ads when it was observed: the order of
+    /// observation, shared by all windows.
     seq: u64,
     id: Arc<str>,
     value: Option<u64>,
+    /// The groups it is in, to leave them when it expires.
+    keys: Keys,
 }
 
-/// The ads of one key in one window, in time order.
+/// One group for a plain key, one per LSH band for a fingerprint.
+#[derive(Debug)]
+enum Keys {
+    One(u64),
+    Bands(Box<[u64]>),
+}
+
+impl Keys {
+    fn new(keys: &[u64]) -> Keys {
+        match keys {
+            [key] => Keys::One(*key),
+            _ => Keys::Bands(keys.into()),
+        }
+    }
+
+    fn as_slice(&self) -> &[u64] {
+        match self {
+            Keys::One(key) => std::slice::from_ref(key),
+            Keys::Bands(keys) => keys,
+        }
+    }
+}
+
+/// The ads of one key in one window, oldest first, by their *place* in the
+/// window's queue of entries (see [`Window`]).
 ///
 /// Most groups hold a single ad: a phone seen once, and above all the LSH
 /// band of a text seen once, which makes 20 groups per ad in each
-/// fingerprint window. So one entry is held inline, without an allocation;
-/// the second moves the group to a queue. (A queue per group cost about
-/// 280 bytes per band and ad, 11 KB per ad in `rules/fr`, and page
-/// zeroing for that memory was a third of the pack's scan time.)
+/// fingerprint window. So a group is a place (8 bytes, inline) until a
+/// second ad joins it. Before, a group held its entries in a queue of its
+/// own: about 280 bytes per band and ad, 11 KB per ad in `rules/fr`, and
+/// zeroing the pages for that memory was a third of the pack's scan time.
 #[derive(Debug)]
 enum Group {
-    One(Entry),
+    One(u64),
     Many(Box<Queue>),
 }
 
 #[derive(Debug, Default)]
 struct Queue {
-    entries: VecDeque<Entry>,
+    places: VecDeque<u64>,
     /// For `distinct`: how many entries hold each value.
     values: Keyed<u32>,
 }
 
 impl Queue {
-    fn push(&mut self, entry: Entry) {
-        if let Some(v) = entry.value {
+    fn push(&mut self, place: u64, value: Option<u64>) {
+        if let Some(v) = value {
             *self.values.entry(v).or_insert(0) += 1;
         }
-        self.entries.push_back(entry);
+        self.places.push_back(place);
     }
 }
 
 impl Group {
-    fn push(&mut self, entry: Entry) {
-        let old = match self {
-            Group::Many(queue) => return queue.push(entry),
-            Group::One(_) => std::mem::replace(self, Group::Many(Box::default())),
+    /// Adds the entry at `place`; `value_at` gives the value of an entry
+    /// already in the group.
+    fn push(&mut self, place: u64, value: Option<u64>, value_at: impl Fn(u64) -> Option<u64>) {
+        let first = match self {
+            Group::Many(queue) => return queue.push(place, value),
+            Group::One(first) => *first,
         };
-        if let (Group::One(first), Group::Many(queue)) = (old, self) {
-            queue.push(first);
-            queue.push(entry);
-        }
+        let mut queue = Box::<Queue>::default();
+        queue.push(first, value_at(first));
+        queue.push(place, value);
+        *self = Group::Many(queue);
     }
 
-    /// Drops the oldest entry; true when none is left.
-    fn expire_oldest(&mut self) -> bool {
+    /// Drops the oldest entry (whose value is `value`); true when none is
+    /// left.
+    fn expire_oldest(&mut self, value: Option<u64>) -> bool {
         let Group::Many(queue) = self else {
             return true;
         };
-        if let Some(Entry { value: Some(v), .. }) = queue.entries.pop_front() {
+        queue.places.pop_front();
+        if let Some(v) = value {
             if let Some(n) = queue.values.get_mut(&v) {
                 *n -= 1;
                 if *n == 0 {
@@ -148,40 +186,43 @@ impl Group {
                 }
             }
         }
-        queue.entries.is_empty()
+        queue.places.is_empty()
     }
 
     fn len(&self) -> usize {
         match self {
             Group::One(_) => 1,
-            Group::Many(queue) => queue.entries.len(),
+            Group::Many(queue) => queue.places.len(),
         }
     }
 
-    /// How many distinct values the entries hold.
-    fn distinct_values(&self) -> usize {
-        match self {
-            Group::One(entry) => usize::from(entry.value.is_some()),
-            Group::Many(queue) => queue.values.len(),
-        }
-    }
-
-    /// The entries, oldest first.
-    fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> {
+    /// The places of the entries, oldest first.
+    fn places(&self) -> impl DoubleEndedIterator<Item = u64> + '_ {
         let (front, back) = match self {
-            Group::One(entry) => (std::slice::from_ref(entry), &[][..]),
-            Group::Many(queue) => queue.entries.as_slices(),
+            Group::One(place) => (std::slice::from_ref(place), &[][..]),
+            Group::Many(queue) => queue.places.as_slices(),
         };
-        front.iter().chain(back)
+        front.iter().chain(back).copied()
     }
 }
 
+/// One aggregate's window: the ads it covers, oldest first, and their
+/// groups by key.
+///
+/// The ads are one queue of entries; the `n`-th ad inserted has *place*
+/// `n`, at index `n - first` of the queue. Groups hold places, so an ad's
+/// id, time and value are kept once however many groups it is in, and
+/// expiring is popping the front of the queue and leaving its groups.
 #[derive(Debug)]
 struct Window {
     within: i64,
     distinct: bool,
     groups: Keyed<Group>,
-    expiry: VecDeque<(i64, u64)>,
+    entries: VecDeque<Entry>,
+    /// The place of `entries[0]`.
+    first: u64,
+    /// (ad, group) pairs held: what [`Stream::entries`] reports.
+    pairs: usize,
 }
 
 /// The windows of every aggregate of a pack.
@@ -199,21 +240,16 @@ impl Stream {
             windows: pack
                 .aggregates
                 .iter()
-                .map(|a| Window {
-                    within: a.within.ceil() as i64,
-                    distinct: a.distinct.is_some(),
-                    groups: Keyed::default(),
-                    expiry: VecDeque::new(),
-                })
+                .map(|a| Window::new(a.within.ceil() as i64, a.distinct.is_some()))
                 .collect(),
             watermark: None,
             seq: 0,
         }
     }
 
-    /// Entries held in all windows (what memory grows with).
+    /// (Ad, group) pairs held in all windows (what memory grows with).
     pub fn entries(&self) -> usize {
-        self.windows.iter().map(|w| w.expiry.len()).sum()
+        self.windows.iter().map(|w| w.pairs).sum()
     }
 
     /// The latest time observed so far.
@@ -265,21 +301,7 @@ impl Stream {
                 out.push(window.read_late(t, &keys, value));
                 continue;
             }
-            for &k in keys.iter() {
-                let entry = Entry {
-                    time: t,
-                    seq,
-                    id: Arc::clone(&id),
-                    value,
-                };
-                match window.groups.entry(k) {
-                    Occupied(mut group) => group.get_mut().push(entry),
-                    Vacant(slot) => {
-                        slot.insert(Group::One(entry));
-                    }
-                }
-                window.expiry.push_back((t, k));
-            }
+            window.insert(t, seq, Arc::clone(&id), value, &keys);
             out.push(window.read(&keys, seq));
         }
         (out, late)
@@ -287,18 +309,69 @@ impl Stream {
 }
 
 impl Window {
-    fn expire(&mut self, now: i64) {
-        let oldest = now.saturating_sub(self.within);
-        while let Some(&(time, key)) = self.expiry.front() {
-            if time >= oldest {
-                break;
-            }
-            self.expiry.pop_front();
-            if let Some(group) = self.groups.get_mut(&key) {
-                if group.expire_oldest() {
-                    self.groups.remove(&key);
+    fn new(within: i64, distinct: bool) -> Window {
+        Window {
+            within,
+            distinct,
+            groups: Keyed::default(),
+            entries: VecDeque::new(),
+            first: 0,
+            pairs: 0,
+        }
+    }
+
+    fn entry(&self, place: u64) -> &Entry {
+        &self.entries[(place - self.first) as usize]
+    }
+
+    fn insert(&mut self, time: i64, seq: u64, id: Arc<str>, value: Option<u64>, keys: &[u64]) {
+        let place = self.first + self.entries.len() as u64;
+        self.entries.push_back(Entry {
+            time,
+            seq,
+            id,
+            value,
+            keys: Keys::new(keys),
+        });
+        let (entries, first) = (&self.entries, self.first);
+        let value_at = |p: u64| entries[(p - first) as usize].value;
+        for &key in keys {
+            match self.groups.entry(key) {
+                Occupied(mut group) => group.get_mut().push(place, value, value_at),
+                Vacant(slot) => {
+                    slot.insert(Group::One(place));
                 }
             }
+        }
+        self.pairs += keys.len();
+    }
+
+    fn expire(&mut self, now: i64) {
+        let oldest = now.saturating_sub(self.within);
+        while self.entries.front().is_some_and(|e| e.time < oldest) {
+            let Some(entry) = self.entries.pop_front() else {
+                break;
+            };
+            self.first += 1;
+            let keys = entry.keys.as_slice();
+            // Groups are in insertion order, so this entry is the oldest
+            // of each of its groups.
+            for key in keys {
+                if let Some(group) = self.groups.get_mut(key) {
+                    if group.expire_oldest(entry.value) {
+                        self.groups.remove(key);
+                    }
+                }
+            }
+            self.pairs -= keys.len();
+        }
+    }
+
+    /// How many distinct values the entries of `group` hold.
+    fn distinct_values(&self, group: &Group) -> usize {
+        match group {
+            Group::One(place) => usize::from(self.entry(*place).value.is_some()),
+            Group::Many(queue) => queue.values.len(),
         }
     }
 
@@ -307,13 +380,14 @@ impl Window {
         if let [key] = keys {
             let group = &self.groups[key];
             let value = if self.distinct {
-                group.distinct_values()
+                self.distinct_values(group)
             } else {
                 group.len()
             };
             let related = group
-                .iter()
+                .places()
                 .rev()
+                .map(|p| self.entry(p))
                 .filter(|e| e.seq != seq)
                 .take(RELATED)
                 .map(|e| Arc::clone(&e.id))
@@ -360,7 +434,8 @@ impl Window {
             if let Some(group) = self.groups.get(key) {
                 seen.extend(
                     group
-                        .iter()
+                        .places()
+                        .map(|p| self.entry(p))
                         .filter(|e| e.time >= oldest && e.time <= newest),
                 );
             }
@@ -637,12 +712,7 @@ mod tests {
         fn windows_agree_with_a_model_that_keeps_every_ad(
             ads in prop::collection::vec(ad(), 1..120),
         ) {
-            let window = |distinct| Window {
-                within: WITHIN,
-                distinct,
-                groups: Keyed::default(),
-                expiry: VecDeque::new(),
-            };
+            let window = |distinct| Window::new(WITHIN, distinct);
             let mut stream = Stream {
                 windows: vec![window(false), window(true), window(false), window(true)],
                 watermark: None,
