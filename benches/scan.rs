@@ -1055,29 +1055,48 @@ fn cli(b: &mut Bench, corpus: &Path, n: u64, fr_dir: &Path) {
         }
     };
     let lex = b.data_dir.join("lex1000.vigie");
-    let mut runs = Vec::new();
-    for (label, pack) in [("lex1000", lex.as_path()), ("rules/fr", fr_dir)] {
-        for threads in [1, 2] {
-            let argv = vec![
-                vigie_bin().to_string(),
-                "scan".into(),
-                "--format".into(),
-                "jsonl".into(),
-                "--threads".into(),
-                threads.to_string(),
-                path(pack),
-                path(corpus),
-            ];
-            match measure(&Spec { argv, feed: None }) {
-                Ok(r) => {
-                    b.note(format!(
-                        "cli: vigie scan {label} --threads {threads}: exit {}, {}",
-                        r.code,
-                        last_line(&r.stderr)
-                    ));
-                    runs.push((label, threads, r));
+    let mut runs: Vec<(&str, usize, ChildRun)> = Vec::new();
+    // `lex1000` takes about a second a run: `--reps` runs, 1 and 2 threads
+    // interleaved, keep the fastest of each (one slow run of this VM once
+    // read as a 2.1x speed-up). `rules/fr` takes half a minute: one run.
+    for (label, pack, reps) in [
+        ("lex1000", lex.as_path(), b.opts.reps.max(1)),
+        ("rules/fr", fr_dir, 1),
+    ] {
+        for _ in 0..reps {
+            for threads in [1, 2] {
+                let argv = vec![
+                    vigie_bin().to_string(),
+                    "scan".into(),
+                    "--format".into(),
+                    "jsonl".into(),
+                    "--threads".into(),
+                    threads.to_string(),
+                    path(pack),
+                    path(corpus),
+                ];
+                match measure(&Spec { argv, feed: None }) {
+                    Ok(r) => {
+                        let kept = runs.iter_mut().find(|k| k.0 == label && k.1 == threads);
+                        match kept {
+                            None => {
+                                b.note(format!(
+                                    "cli: vigie scan {label} --threads {threads}: exit {}, {}",
+                                    r.code,
+                                    last_line(&r.stderr)
+                                ));
+                                runs.push((label, threads, r));
+                            }
+                            Some(k) => {
+                                // The fastest time; the largest peak RSS.
+                                k.2.secs = k.2.secs.min(r.secs);
+                                k.2.max_rss_kib = k.2.max_rss_kib.max(r.max_rss_kib);
+                                k.2.code = k.2.code.max(r.code);
+                            }
+                        }
+                    }
+                    Err(e) => b.note(format!("cli: cannot run vigie: {e}")),
                 }
-                Err(e) => b.note(format!("cli: cannot run vigie: {e}")),
             }
         }
     }
