@@ -1041,6 +1041,20 @@ fn threads(b: &mut Bench, lines: &[&[u8]], lex: &Pack) {
     b.push(row);
 }
 
+/// `vigie scan --format jsonl --threads N PACK INPUT`.
+fn scan_argv(threads: usize, pack: &Path, input: &str) -> Vec<String> {
+    vec![
+        vigie_bin().to_string(),
+        "scan".into(),
+        "--format".into(),
+        "jsonl".into(),
+        "--threads".into(),
+        threads.to_string(),
+        pack.display().to_string(),
+        input.to_string(),
+    ]
+}
+
 fn cli(b: &mut Bench, corpus: &Path, n: u64, fr_dir: &Path) {
     let exe = std::env::current_exe().expect("current exe");
     let path = |p: &Path| p.display().to_string();
@@ -1065,16 +1079,7 @@ fn cli(b: &mut Bench, corpus: &Path, n: u64, fr_dir: &Path) {
     ] {
         for _ in 0..reps {
             for threads in [1, 2] {
-                let argv = vec![
-                    vigie_bin().to_string(),
-                    "scan".into(),
-                    "--format".into(),
-                    "jsonl".into(),
-                    "--threads".into(),
-                    threads.to_string(),
-                    path(pack),
-                    path(corpus),
-                ];
+                let argv = scan_argv(threads, pack, &path(corpus));
                 match measure(&Spec { argv, feed: None }) {
                     Ok(r) => {
                         let kept = runs.iter_mut().find(|k| k.0 == label && k.1 == threads);
@@ -1151,16 +1156,7 @@ fn stream(b: &mut Bench, corpus_ads: u64, fr_dir: &Path) {
     let seed = b.opts.seed;
     let mut runs = Vec::new();
     for ads in [small, big] {
-        let argv = vec![
-            vigie_bin().to_string(),
-            "scan".into(),
-            "--format".into(),
-            "jsonl".into(),
-            "--threads".into(),
-            "2".into(),
-            fr_dir.display().to_string(),
-            "-".into(),
-        ];
+        let argv = scan_argv(2, fr_dir, "-");
         let spec = Spec {
             argv,
             feed: Some((ads, per_day, seed)),
