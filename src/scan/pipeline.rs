@@ -24,8 +24,7 @@
 //! `parallel_map`). The helpers are threads of a pool the pipeline keeps
 //! for its whole life: a thread started per batch began every batch with
 //! cold caches and an empty allocator heap (fresh pages for the kernel to
-//! zero), and cost about a quarter more CPU than the same work on one
-//! thread. Writing the results between two chunks of the calling
+//! zero). Writing the results between two chunks of the calling
 //! thread's own work, as soon as they are in order, was tried and did not
 //! measure faster (docs/performance.md, "What bounds each figure"): the
 //! batch is written once it is done. `vigie scan` runs the pipeline on a

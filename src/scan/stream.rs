@@ -20,7 +20,7 @@
 //!
 //! Memory is bounded by the ads inside the longest window, not by the
 //! stream: an entry lives exactly as long as its window covers it. Per ad
-//! and window that is one entry (about 70 bytes, plus 8 per band for a
+//! and window that is one entry (about 64 bytes, plus 8 per band for a
 //! fingerprint) and a place in each of its groups (8 bytes in a hash
 //! table; a group of one ad, the common case, needs nothing more).
 //!
@@ -94,9 +94,6 @@ pub struct AggregateInput {
 #[derive(Debug)]
 struct Entry {
     time: i64,
-    /// The stream's count of timed ads when it was observed: the order of
-    /// observation, shared by all windows.
-    seq: u64,
     id: Arc<str>,
     value: Option<u64>,
     /// The groups it is in, to leave them when it expires.
@@ -231,7 +228,6 @@ pub struct Stream {
     windows: Vec<Window>,
     /// The latest time observed.
     watermark: Option<i64>,
-    seq: u64,
 }
 
 impl Stream {
@@ -243,7 +239,6 @@ impl Stream {
                 .map(|a| Window::new(a.within.ceil() as i64, a.distinct.is_some()))
                 .collect(),
             watermark: None,
-            seq: 0,
         }
     }
 
@@ -273,8 +268,6 @@ impl Stream {
             self.watermark = Some(t);
         }
         let id: Arc<str> = Arc::from(id);
-        let seq = self.seq;
-        self.seq += 1;
         if !late {
             // Expire first, whatever the keys: memory follows the clock.
             self.windows.iter_mut().for_each(|w| w.expire(t));
@@ -301,8 +294,8 @@ impl Stream {
                 out.push(window.read_late(t, &keys, value));
                 continue;
             }
-            window.insert(t, seq, Arc::clone(&id), value, &keys);
-            out.push(window.read(&keys, seq));
+            window.insert(t, Arc::clone(&id), value, &keys);
+            out.push(window.read(&keys));
         }
         (out, late)
     }
@@ -324,11 +317,10 @@ impl Window {
         &self.entries[(place - self.first) as usize]
     }
 
-    fn insert(&mut self, time: i64, seq: u64, id: Arc<str>, value: Option<u64>, keys: &[u64]) {
+    fn insert(&mut self, time: i64, id: Arc<str>, value: Option<u64>, keys: &[u64]) {
         let place = self.first + self.entries.len() as u64;
         self.entries.push_back(Entry {
             time,
-            seq,
             id,
             value,
             keys: Keys::new(keys),
@@ -385,8 +377,9 @@ impl Window {
         }
     }
 
-    /// The aggregate for the ad just inserted (`seq`).
-    fn read(&self, keys: &[u64], seq: u64) -> AggregateValue {
+    /// The aggregate for the ad just inserted (the last entry).
+    fn read(&self, keys: &[u64]) -> AggregateValue {
+        let this = self.first + self.entries.len() as u64 - 1;
         if let [key] = keys {
             let group = &self.groups[key];
             let value = if self.distinct {
@@ -397,10 +390,9 @@ impl Window {
             let related = group
                 .places()
                 .rev()
-                .map(|p| self.entry(p))
-                .filter(|e| e.seq != seq)
+                .filter(|&p| p != this)
                 .take(RELATED)
-                .map(|e| Arc::clone(&e.id))
+                .map(|p| Arc::clone(&self.entry(p).id))
                 .collect();
             return AggregateValue {
                 value: Value::Number(value as f64),
@@ -418,46 +410,46 @@ impl Window {
             value: Value::Number(value as f64),
             related: union
                 .iter()
-                .filter(|e| e.seq != seq)
+                .filter(|&&(p, _)| p != this)
                 .take(RELATED)
-                .map(|e| Arc::clone(&e.id))
+                .map(|(_, e)| Arc::clone(&e.id))
                 .collect(),
         }
     }
 
-    /// The entries (most recent first) that share at least
-    /// `MIN_SHARED_BANDS` band groups with `keys` (or the one group of a
-    /// plain key), with a time in `oldest..=newest`; and their distinct
+    /// The entries, with their places, most recent first, that share at
+    /// least `MIN_SHARED_BANDS` band groups with `keys` (or the one group of
+    /// a plain key), with a time in `oldest..=newest`; and their distinct
     /// values.
     fn fingerprint_matches(
         &self,
         keys: &[u64],
         oldest: i64,
         newest: i64,
-    ) -> (Vec<&Entry>, Vec<u64>) {
+    ) -> (Vec<(u64, &Entry)>, Vec<u64>) {
         let needed = if keys.len() > 1 { MIN_SHARED_BANDS } else { 1 };
         // Every (entry, group) pair in range, most recent entry first; an
         // entry in n of the groups appears n times in a row. (A sort of a
-        // few dozen references instead of a hash map per call.)
-        let mut seen: Vec<&Entry> = Vec::new();
+        // few dozen places instead of a hash map per call.)
+        let mut seen: Vec<(u64, &Entry)> = Vec::new();
         for key in keys {
             if let Some(group) = self.groups.get(key) {
                 seen.extend(
                     group
                         .places()
-                        .map(|p| self.entry(p))
-                        .filter(|e| e.time >= oldest && e.time <= newest),
+                        .map(|p| (p, self.entry(p)))
+                        .filter(|(_, e)| e.time >= oldest && e.time <= newest),
                 );
             }
         }
-        seen.sort_unstable_by_key(|e| std::cmp::Reverse(e.seq));
-        let mut union: Vec<&Entry> = Vec::new();
-        for run in seen.chunk_by(|a, b| a.seq == b.seq) {
+        seen.sort_unstable_by_key(|&(p, _)| std::cmp::Reverse(p));
+        let mut union: Vec<(u64, &Entry)> = Vec::new();
+        for run in seen.chunk_by(|a, b| a.0 == b.0) {
             if run.len() >= needed {
                 union.push(run[0]);
             }
         }
-        let mut values: Vec<u64> = union.iter().filter_map(|e| e.value).collect();
+        let mut values: Vec<u64> = union.iter().filter_map(|(_, e)| e.value).collect();
         values.sort_unstable();
         values.dedup();
         (union, values)
@@ -483,7 +475,7 @@ impl Window {
             related: union
                 .iter()
                 .take(RELATED)
-                .map(|e| Arc::clone(&e.id))
+                .map(|(_, e)| Arc::clone(&e.id))
                 .collect(),
         }
     }
@@ -726,7 +718,6 @@ mod tests {
             let mut stream = Stream {
                 windows: vec![window(false), window(true), window(false), window(true)],
                 watermark: None,
-                seq: 0,
             };
             let mut kept: [Vec<Kept>; 4] = Default::default();
             let (mut clock, mut watermark, mut seq) = (1_000i64, None::<i64>, 0u64);
