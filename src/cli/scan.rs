@@ -137,18 +137,21 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let all = args.all;
     let paint = color.enabled(terminal);
-    let render = move |pack: &Pack, record: &Record, verdict: &Verdict| -> Option<Vec<u8>> {
-        if !verdict.flagged && !all {
-            return None;
-        }
-        Some(match format {
+    let render = move |pack: &Pack, record: &Record, verdict: Verdict| -> Judged {
+        let bytes = (verdict.flagged || all).then(|| match format {
             ScanFormat::Jsonl => {
-                let mut bytes = serde_json::to_vec(verdict).unwrap_or_default();
+                let mut bytes = serde_json::to_vec(&verdict).unwrap_or_default();
                 bytes.push(b'\n');
                 bytes
             }
-            ScanFormat::Pretty => pretty::verdict(pack, record, verdict, paint).into_bytes(),
-        })
+            ScanFormat::Pretty => pretty::verdict(pack, record, &verdict, paint).into_bytes(),
+        });
+        Judged {
+            flagged: verdict.flagged,
+            late: verdict.late,
+            untimed: verdict.untimed,
+            bytes,
+        }
     };
     let mut pipeline = Pipeline::new(&pack, threads, render);
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -161,7 +164,7 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         .map(|i| pack.checked().schema.fields[i].name.clone());
 
     let progress = Progress::new(io::stderr().is_terminal());
-    let mut emit = |line: &Line, outcome: Outcome<Option<Vec<u8>>>| -> Result<(), Failure> {
+    let mut emit = |line: &Line, outcome: Outcome<Judged>| -> Result<(), Failure> {
         counts.read += 1;
         progress.bytes(line.bytes.len() + 1);
         match outcome {
@@ -169,12 +172,12 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
                 counts.rejected += 1;
                 progress.println(&format!("{}:{}: {reason}", names[line.input], line.number));
             }
-            Outcome::Scanned(verdict, bytes) => {
+            Outcome::Scanned(judged) => {
                 counts.scanned += 1;
-                counts.flagged += u64::from(verdict.flagged);
-                counts.late += u64::from(verdict.late);
-                counts.untimed += u64::from(verdict.untimed);
-                if let Some(bytes) = bytes {
+                counts.flagged += u64::from(judged.flagged);
+                counts.late += u64::from(judged.late);
+                counts.untimed += u64::from(judged.untimed);
+                if let Some(bytes) = judged.bytes {
                     out.write_all(&bytes).map_err(Failure::Output)?;
                 }
             }
@@ -294,8 +297,18 @@ fn summary(c: &Counts, stream_rules: bool) {
     eprintln!("{line}");
 }
 
+/// What the writer needs of a verdict: the counts, and its output (`None`
+/// when it is not written). The verdict itself is dropped on the worker
+/// that made it.
+struct Judged {
+    flagged: bool,
+    late: bool,
+    untimed: bool,
+    bytes: Option<Vec<u8>>,
+}
+
 /// A batch and its outcomes, from the scanning thread to the writer.
-type Scanned = (Vec<Line>, Vec<Outcome<Option<Vec<u8>>>>);
+type Scanned = (Vec<Line>, Vec<Outcome<Judged>>);
 
 /// Takes a batch of lines, leaving the vector empty for the next one.
 type Process<'a> = dyn FnMut(&mut Vec<Line>) -> Result<(), Failure> + 'a;

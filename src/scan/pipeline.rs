@@ -56,9 +56,8 @@ pub struct Line {
 
 /// The result of one line.
 pub enum Outcome<T> {
-    /// The record was read and judged: the verdict and what `render` made
-    /// of it.
-    Scanned(Verdict, T),
+    /// The record was read and judged: what `render` made of its verdict.
+    Scanned(T),
     /// The line could not be read as a record.
     Rejected(String),
 }
@@ -103,8 +102,11 @@ impl Gather {
 
 /// Runs lines through the pack, in batches, on `threads` threads.
 /// `render` turns a verdict (with its record) into output, on the worker
-/// threads; `emit` receives every line's outcome in input order and may
-/// stop the scan by returning an error.
+/// thread that made it: a verdict is dropped on the thread that allocated
+/// it, not freed by whichever thread writes the output (a free from
+/// another thread is slower in the allocator, and moves cache lines
+/// between cores). `emit` receives every line's outcome in input order and
+/// may stop the scan by returning an error.
 pub struct Pipeline<'p, R> {
     pack: &'p Pack,
     scanners: Vec<Scanner>,
@@ -125,7 +127,7 @@ enum Stage {
 impl<'p, T, R> Pipeline<'p, R>
 where
     T: Send,
-    R: Fn(&Pack, &Record, &Verdict) -> T + Sync,
+    R: Fn(&Pack, &Record, Verdict) -> T + Sync,
 {
     pub fn new(pack: &'p Pack, threads: usize, render: R) -> Pipeline<'p, R> {
         let threads = threads.max(1);
@@ -181,8 +183,7 @@ where
                     Err(r) => Outcome::Rejected(r),
                     Ok(record) => {
                         let verdict = scanner.scan(&record);
-                        let out = render(pack, &record, &verdict);
-                        Outcome::Scanned(verdict, out)
+                        Outcome::Scanned(render(pack, &record, verdict))
                     }
                 },
             )
@@ -210,8 +211,7 @@ where
                     Stage::Ready(ready) => {
                         let (record, prepared) = &**ready;
                         let verdict = scanner.judge(record, prepared, aggregates, *late);
-                        let out = render(pack, record, &verdict);
-                        Outcome::Scanned(verdict, out)
+                        Outcome::Scanned(render(pack, record, verdict))
                     }
                 },
             )
