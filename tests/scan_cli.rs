@@ -534,3 +534,124 @@ fn a_pack_with_a_link_out_of_its_folder_is_refused() {
         assert!(!err.contains("1234"), "{command}: {err}");
     }
 }
+
+/// A pack without stream rules, for the scan whose workers read their own
+/// parts of each file (`cli/split.rs`).
+const STATELESS: &[u8] =
+    b"pack p\n  threshold 10\nlexicon l { \"douche possible\" \"discr\xc3\xa9tion\" }\nrule r {\n  when ad.body has l\n  score 20\n}\n";
+
+/// Lines of every kind, over several 1 MiB ranges: records, flagged or
+/// not, broken JSON, invalid UTF-8, blank lines, CRLF ends and a line over
+/// `--max-line-bytes`.
+fn many_kinds_of_lines(n: usize) -> Vec<u8> {
+    let mut text = Vec::new();
+    for i in 0..n {
+        let line = match i % 97 {
+            13 => b"{\"id\": broken".to_vec(),
+            29 => b"{\"id\":\"u\",\"body\":\"caf\xe9\"}".to_vec(),
+            41 => Vec::new(),
+            53 => format!("{{\"id\":\"x{i}\",\"body\":\"{}\"}}", "a".repeat(5000)).into_bytes(),
+            _ if i % 3 == 0 => SUSPECT.replace("\"s1\"", &format!("\"s{i}\"")).into_bytes(),
+            _ => ORDINARY
+                .replace("\"o1\"", &format!("\"o{i}\""))
+                .into_bytes(),
+        };
+        text.extend_from_slice(&line);
+        text.extend_from_slice(if i % 7 == 0 { b"\r\n" } else { b"\n" });
+    }
+    text
+}
+
+/// With one, two or three threads, the same verdicts, the same rejections
+/// (with the same line numbers), the same summary and status, for two
+/// files of several ranges each.
+#[test]
+fn threads_agree_on_files_without_stream_rules() {
+    let dir = scratch("split");
+    let pack = dir.join("p.vigie");
+    write(&pack, STATELESS);
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    write(&a, &many_kinds_of_lines(30_000));
+    write(&b, &many_kinds_of_lines(2_000));
+    assert!(std::fs::metadata(&a).unwrap().len() > 3 << 20);
+    let scan = |threads: &str| {
+        run(&[
+            "scan",
+            pack.to_str().unwrap(),
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--all",
+            "--format",
+            "jsonl",
+            "--max-line-bytes",
+            "4096",
+            "--threads",
+            threads,
+        ])
+    };
+    let one = scan("1");
+    let err = stderr(&one);
+    assert_eq!(one.status.code(), Some(1), "{err}");
+    assert!(err.contains("a.jsonl:14: invalid JSON"), "{err}");
+    assert!(err.contains("b.jsonl:30: invalid UTF-8"), "{err}");
+    assert!(err.contains("over the limit of 4096 bytes"), "{err}");
+    assert!(stdout(&one).lines().count() > 20_000);
+    for threads in ["2", "3"] {
+        let other = scan(threads);
+        assert_eq!(other.status.code(), one.status.code(), "{threads}");
+        assert_eq!(stderr(&other), err, "{threads} threads");
+        assert!(
+            other.stdout == one.stdout,
+            "{threads} threads: other verdicts"
+        );
+    }
+}
+
+/// The workers reading their own parts stop too when the output is gone.
+#[test]
+fn a_closed_pipe_or_a_full_disk_stops_the_split_scan() {
+    let dir = scratch("split-stop");
+    let pack = dir.join("p.vigie");
+    write(&pack, STATELESS);
+    let input = dir.join("many.jsonl");
+    write(&input, &many_kinds_of_lines(40_000));
+    let args = [
+        "scan",
+        pack.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--all",
+        "--threads",
+        "2",
+    ];
+    let mut child = vigie()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    let mut out = child.stdout.take().unwrap();
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(2), "{err}");
+    assert!(err.contains("cannot write the verdicts"), "{err}");
+    if Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = vigie().args(args).stdout(full).output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot write the verdicts"), "{err}");
+    }
+}

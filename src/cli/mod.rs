@@ -17,6 +17,7 @@ mod explain;
 mod fmt;
 pub(crate) mod pretty;
 mod scan;
+mod split;
 pub(crate) mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};

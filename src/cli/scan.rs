@@ -13,8 +13,10 @@
 //! records up to `--max-delay` out of order and marks later ones `late`.
 //! Verdicts come out in the order records are scanned.
 
+use super::split;
 use super::{pretty, render_options, ColorChoice};
-use crate::scan::pipeline::{order, Gather, Line, Outcome, Pipeline, BATCH};
+use crate::scan::pipeline::{order, scan_line, Gather, Line, Outcome, Pipeline, BATCH};
+use crate::scan::Scanner;
 use crate::{Pack, Record, Verdict};
 use clap::{Args, ValueEnum};
 use std::fs::File;
@@ -153,10 +155,17 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
             bytes,
         }
     };
-    let mut pipeline = Pipeline::new(&pack, threads, render);
+    let stream_rules = pack.scanner().has_stream_rules();
+    // Files without stream rules: the workers read their own parts of
+    // each file (`split.rs`), with no reader thread and no pipeline.
+    let split = threads > 1
+        && !stream_rules
+        && inputs
+            .iter()
+            .all(|p| p.as_os_str() != "-" && p.metadata().is_ok_and(|m| m.is_file()));
+    let mut pipeline = Pipeline::new(&pack, if split { 1 } else { threads }, &render);
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut counts = Counts::default();
-    let stream_rules = pack.scanner().has_stream_rules();
     let time_field = pack
         .checked()
         .schema
@@ -164,29 +173,30 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         .map(|i| pack.checked().schema.fields[i].name.clone());
 
     let progress = Progress::new(io::stderr().is_terminal());
-    let mut emit = |line: &Line, outcome: Outcome<Judged>| -> Result<(), Failure> {
-        counts.read += 1;
-        progress.bytes(line.bytes.len() + 1);
-        match outcome {
-            Outcome::Rejected(reason) => {
-                counts.rejected += 1;
-                progress.println(&format!("{}:{}: {reason}", names[line.input], line.number));
-            }
-            Outcome::Scanned(judged) => {
-                counts.scanned += 1;
-                counts.flagged += u64::from(judged.flagged);
-                counts.late += u64::from(judged.late);
-                counts.untimed += u64::from(judged.untimed);
-                if let Some(bytes) = judged.bytes {
-                    out.write_all(&bytes).map_err(Failure::Output)?;
+    let mut emit =
+        |input: usize, number: u64, len: usize, outcome: Outcome<Judged>| -> Result<(), Failure> {
+            counts.read += 1;
+            progress.bytes(len + 1);
+            match outcome {
+                Outcome::Rejected(reason) => {
+                    counts.rejected += 1;
+                    progress.println(&format!("{}:{number}: {reason}", names[input]));
+                }
+                Outcome::Scanned(judged) => {
+                    counts.scanned += 1;
+                    counts.flagged += u64::from(judged.flagged);
+                    counts.late += u64::from(judged.late);
+                    counts.untimed += u64::from(judged.untimed);
+                    if let Some(bytes) = judged.bytes {
+                        out.write_all(&bytes).map_err(Failure::Output)?;
+                    }
                 }
             }
-        }
-        if counts.read % 4096 == 0 {
-            progress.update(&counts);
-        }
-        Ok(())
-    };
+            if counts.read % 4096 == 0 {
+                progress.update(&counts);
+            }
+            Ok(())
+        };
     let limit = args.max_line_bytes;
     let read = |process: &mut Process| match (&time_field, stream_rules) {
         (Some(field), true) if inputs.iter().all(|p| p.as_os_str() != "-") => {
@@ -197,9 +207,23 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         }
         _ => scan_in_input_order(&inputs, &names, limit, process),
     };
-    let result = if threads <= 1 {
+    let result = if split {
+        let judge = |scanner: &mut Scanner, line: &Line| scan_line(&pack, scanner, line, &render);
+        split::scan_files(
+            &pack,
+            &inputs,
+            &names,
+            threads,
+            split::RANGE,
+            limit,
+            &judge,
+            &mut emit,
+        )
+    } else if threads <= 1 {
         read(&mut |batch: &mut Vec<Line>| {
-            let result = pipeline.run_batch(batch, &mut emit);
+            let result = pipeline.run_batch(batch, &mut |line, outcome| {
+                emit(line.input, line.number, line.bytes.len(), outcome)
+            });
             spare::keep(batch);
             result
         })
@@ -242,7 +266,7 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
             let mut result = Ok(());
             'write: for (batch, outcomes) in done_rx.iter() {
                 for (line, outcome) in batch.iter().zip(outcomes) {
-                    if let Err(e) = emit(line, outcome) {
+                    if let Err(e) = emit(line.input, line.number, line.bytes.len(), outcome) {
                         result = Err(e);
                         break 'write;
                     }
@@ -358,7 +382,7 @@ mod spare {
 /// Reads one line into `buf` (cleared), keeping at most `limit` bytes of
 /// it: a longer line is consumed to its end but not held. Returns the bytes
 /// consumed (0 at the end of input) and the line's full length.
-fn read_line_limited(
+pub(super) fn read_line_limited(
     reader: &mut impl BufRead,
     buf: &mut Vec<u8>,
     limit: usize,
@@ -399,28 +423,59 @@ fn for_each_line(
 ) -> Result<(), Failure> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut number = 0u64;
-    loop {
-        let mut bytes = spare::take();
-        let (n, full) = read_line_limited(&mut reader, &mut bytes, limit)
-            .map_err(|e| Failure::Input(name.to_string(), e))?;
-        if n == 0 {
-            return Ok(());
+    let from = Lines { name, input, limit };
+    from.read(&mut reader, u64::MAX, &mut number, &mut spare::take, each)
+        .map(drop)
+}
+
+/// Where lines come from: the input (for its name in errors and its index
+/// in [`Line`]), and the line length limit.
+pub(super) struct Lines<'n> {
+    pub name: &'n str,
+    pub input: usize,
+    pub limit: usize,
+}
+
+impl Lines<'_> {
+    /// Reads lines from `reader`, calling `each` with every non-blank one,
+    /// until the input ends or `budget` bytes are consumed (the line that
+    /// crosses it is read to its end). `number` counts every line, blank or
+    /// not; `buffer` gives the buffer for the next line. Returns the bytes
+    /// consumed.
+    pub fn read(
+        &self,
+        reader: &mut impl BufRead,
+        budget: u64,
+        number: &mut u64,
+        buffer: &mut dyn FnMut() -> Vec<u8>,
+        each: &mut dyn FnMut(Line) -> Result<(), Failure>,
+    ) -> Result<u64, Failure> {
+        let mut consumed = 0u64;
+        while consumed < budget {
+            let mut bytes = buffer();
+            let (n, full) = read_line_limited(reader, &mut bytes, self.limit)
+                .map_err(|e| Failure::Input(self.name.to_string(), e))?;
+            if n == 0 {
+                break;
+            }
+            consumed += n as u64;
+            *number += 1;
+            if bytes.len() > self.limit {
+                each(too_long(self.input, *number, full, self.limit))?;
+                continue;
+            }
+            trim_line(&mut bytes);
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            each(Line {
+                input: self.input,
+                number: *number,
+                bytes,
+                rejected: None,
+            })?;
         }
-        number += 1;
-        if bytes.len() > limit {
-            each(too_long(input, number, full, limit))?;
-            continue;
-        }
-        trim_line(&mut bytes);
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        each(Line {
-            input,
-            number,
-            bytes,
-            rejected: None,
-        })?;
+        Ok(consumed)
     }
 }
 

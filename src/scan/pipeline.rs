@@ -175,18 +175,9 @@ where
         if !self.stream_rules {
             // Stateless: prepare and judge in one parallel pass.
             // `Scanner::scan` prepares into the scanner's reused buffers.
-            parallel_map(
-                pool,
-                &mut self.scanners,
-                lines,
-                |scanner, line| match decode_line(scanner, line) {
-                    Err(r) => Outcome::Rejected(r),
-                    Ok(record) => {
-                        let verdict = scanner.scan(&record);
-                        Outcome::Scanned(render(pack, &record, verdict))
-                    }
-                },
-            )
+            parallel_map(pool, &mut self.scanners, lines, |scanner, line| {
+                scan_line(pack, scanner, line, render)
+            })
         } else {
             let stages = parallel_map(pool, &mut self.scanners, lines, read);
             // In order: the stream.
@@ -215,6 +206,24 @@ where
                     }
                 },
             )
+        }
+    }
+}
+
+/// One line through a pack without stream rules, as [`Pipeline`] does it:
+/// for a caller that shares out the lines itself (`vigie scan` on files,
+/// whose workers read their own parts of the file).
+pub fn scan_line<T>(
+    pack: &Pack,
+    scanner: &mut Scanner,
+    line: &Line,
+    render: &impl Fn(&Pack, &Record, Verdict) -> T,
+) -> Outcome<T> {
+    match decode_line(scanner, line) {
+        Err(r) => Outcome::Rejected(r),
+        Ok(record) => {
+            let verdict = scanner.scan(&record);
+            Outcome::Scanned(render(pack, &record, verdict))
         }
     }
 }
