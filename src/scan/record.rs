@@ -234,9 +234,13 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
         let fields = &self.0.fields;
         let mut slots: Vec<Option<Json<'de>>> = Vec::with_capacity(fields.len());
         slots.resize_with(fields.len(), || None);
-        while let Some(key) = map.next_key_seed(KeySeed(self.0))? {
+        let mut next = 0;
+        while let Some(key) = map.next_key_seed(KeySeed(self.0, next))? {
             match key {
-                Some(i) => slots[i] = Some(map.next_value_seed(JsonSeed)?),
+                Some(i) => {
+                    next = i + 1;
+                    slots[i] = Some(map.next_value_seed(JsonSeed)?);
+                }
                 None => {
                     map.next_value_seed(Skip)?;
                 }
@@ -268,8 +272,10 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
     }
 }
 
-/// A key: the index of the schema field it names, if any.
-struct KeySeed<'s>(&'s Schema);
+/// A key: the index of the schema field it names, if any. Records mostly
+/// list their keys in schema order, so the field after the last key found
+/// (the second member) is tried first, before a search of the schema.
+struct KeySeed<'s>(&'s Schema, usize);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Option<usize>;
@@ -284,7 +290,11 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         f.write_str("a string key")
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.fields.iter().position(|f| f.name == key))
+        let fields = &self.0.fields;
+        if fields.get(self.1).is_some_and(|f| f.name == key) {
+            return Ok(Some(self.1));
+        }
+        Ok(fields.iter().position(|f| f.name == key))
     }
 }
 

@@ -172,7 +172,7 @@ pub fn parse_phone(text: &str) -> Option<Phone> {
 /// of the time a record's decoding took): ten digits starting with `0`
 /// (not `00`), alone or in five pairs, and `+33` then nine digits starting
 /// with 1 to 9, alone or as one digit and four pairs; pairs separated by
-/// one space (or one dot). The answer is the extractor's (E.164, not
+/// one space (or one dot, or one dash). The answer is the extractor's (E.164, not
 /// obscured); a test checks that on random fields of these shapes. Any
 /// other text goes to the extractor.
 fn plain_french(text: &str) -> Option<String> {
@@ -196,7 +196,7 @@ fn plain_french(text: &str) -> Option<String> {
         // separated by the same single space or dot.
         let first = if international { 1 } else { 2 };
         let sep = *b.get(first)?;
-        if sep != b' ' && sep != b'.' {
+        if !matches!(sep, b' ' | b'.' | b'-') {
             return None;
         }
         for (k, group) in rest.split(sep as char).enumerate() {
@@ -680,6 +680,7 @@ mod tests {
             "06 39 98 12 34",
             "0639981234",
             "06.39.98.12.34",
+            "06-39-98-12-34",
             "+33 6 39 98 12 34",
             "+33639981234",
         ] {
@@ -692,7 +693,7 @@ mod tests {
         for text in [
             "00 39 98 12 34",
             "06 39 98 12",
-            "06-39-98-12-34",
+            "06-39.98-12-34",
             "06 39.98 12 34",
             "+33 06 39 98 12 34",
             "six 39 98 12 34",
@@ -707,6 +708,7 @@ mod tests {
             "06 39 98 12 34",
             "0639981234",
             "06.39.98.12.34",
+            "06-39-98-12-34",
             "+33 6 39 98 12 34",
             "0033639981234",
             "+33 (0)6 39 98 12 34",
