@@ -12,6 +12,11 @@
 //! records); standard input goes through a reorder buffer that accepts
 //! records up to `--max-delay` out of order and marks later ones `late`.
 //! Verdicts come out in the order records are scanned.
+//!
+//! With several threads, files scanned without stream rules are cut in
+//! byte ranges that the workers read themselves (`split.rs`); otherwise
+//! one thread reads, the pipeline scans (`scan/pipeline.rs`) and the main
+//! thread writes. Both give the output of `--threads 1`, byte for byte.
 
 use super::split;
 use super::{pretty, render_options, ColorChoice};

@@ -30,7 +30,9 @@
 //! batch is written once it is done. `vigie scan` runs the pipeline on a
 //! thread of its own ([`Pipeline::process`]), reads the next batches on
 //! another and writes the verdicts on the main thread (`cli/scan.rs`), so
-//! reading and writing overlap the work.
+//! reading and writing overlap the work. On files without stream rules it
+//! does without the pipeline: its workers read their own parts of the
+//! file and call [`scan_line`] (`cli/split.rs`).
 //!
 //! Ordering by time is the caller's business ([`order`] has the two
 //! strategies `vigie scan` uses: index-and-sort for files, a bounded
