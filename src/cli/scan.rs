@@ -512,14 +512,25 @@ fn scan_in_input_order(
     let mut batch = Vec::with_capacity(BATCH);
     let mut gather = Gather::default();
     for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
-        let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
-        for_each_line(reader, name, i, limit, &mut |line| {
-            batch.push(line);
-            if gather.full(&batch) {
+        let read = open(path)
+            .map_err(|e| Failure::Input(name.clone(), e))
+            .and_then(|reader| {
+                for_each_line(reader, name, i, limit, &mut |line| {
+                    batch.push(line);
+                    if gather.full(&batch) {
+                        process(&mut batch)?;
+                    }
+                    Ok(())
+                })
+            });
+        if let Err(error) = read {
+            // The lines read before an input error are scanned and
+            // written before it is reported (`split.rs` does the same).
+            if matches!(error, Failure::Input(..)) {
                 process(&mut batch)?;
             }
-            Ok(())
-        })?;
+            return Err(error);
+        }
     }
     process(&mut batch)
 }

@@ -19,28 +19,38 @@
 //! ranges in turn from a shared counter. For the range `start..end`, a
 //! worker seeks to `start - 1` and reads to just past the first newline:
 //! that is the end of the line that began before `start` (when byte
-//! `start - 1` is itself a newline, only that byte is read). It then reads
+//! `start - 1` is itself a newline, only that byte is read; when no
+//! newline comes before `end`, no line begins in the range and the worker
+//! reads no further, so a line that crosses many ranges is read once by
+//! the range where it begins, not once per range). It then reads
 //! lines while they begin before `end`; the last one runs past `end` if it
 //! must, and the last range has no end, so a file that grows during the
 //! scan is read to its end as the one-thread scan reads it. Each worker
 //! has its own file handle, scanner and line buffer.
 //!
-//! A worker numbers the lines of its range from 1. The writer (the calling
-//! thread) emits the ranges in order, so it knows how many lines came
-//! before each and adds that to its numbers. A range that finished early
-//! waits for the ones before it; a worker takes no range more than
-//! [`AHEAD`] ranges per worker past the next one to be written, so what
-//! waits is bounded whatever the speeds. A read error ends the range where
-//! it happened: the writer emits the lines before it, in order, then
-//! reports it, as the one-thread scan does.
+//! A worker numbers the lines of its range from 1 and sends its outcomes
+//! to the writer (the calling thread) in chunks of [`CHUNK_LINES`]. The
+//! writer writes the range being written as its chunks come, keeps the
+//! chunks of later ranges until their turn, and adds to each line number
+//! the lines of the ranges before. What waits is bounded in chunks: a
+//! worker may send a chunk of a later range only while fewer than
+//! `2 × workers + 2` such chunks wait, and a chunk of the range being
+//! written only while fewer than two of those are unwritten; the two are
+//! counted apart, so the writer never waits on a worker that waits on it.
+//!
+//! Errors: a read error ends its range; the writer writes the lines before
+//! it, in order, then reports it, as the scan in input order does. A file
+//! that cannot be opened fails before any of its lines is read. An output
+//! error stops the workers at their next chunk; a panic in any thread
+//! stops the others (no thread is left waiting) and is raised again.
 
 use super::scan::{Failure, Lines};
 use crate::scan::pipeline::{Line, Outcome};
 use crate::scan::Scanner;
 use crate::Pack;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
-use std::io::{BufReader, Seek, SeekFrom};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
@@ -50,8 +60,11 @@ use std::sync::{mpsc, Condvar, Mutex};
 /// together (the last range is the only time a worker waits).
 pub const RANGE: u64 = 1 << 20;
 
-/// How many ranges per worker may be read past the next one to write.
-const AHEAD: u64 = 4;
+/// Lines per message from a worker to the writer: a range is sent in
+/// chunks of at most this many lines, so that what waits to be written is
+/// counted in lines, not in ranges (a range of short broken lines holds
+/// half a million rejections).
+const CHUNK_LINES: usize = 2048;
 
 /// What the writer gets for each line: where it is, its length (for the
 /// progress bar) and its outcome.
@@ -62,14 +75,18 @@ pub struct Done<T> {
     pub outcome: Outcome<T>,
 }
 
-/// One range, read and judged.
-struct Range<T> {
-    index: u64,
-    /// Lines read, blank ones included (for the numbers after it).
-    lines: u64,
+/// Part of a range, read and judged; a range's chunks arrive in order
+/// (one worker reads a range, and a channel keeps each sender's order).
+struct Chunk<T> {
+    range: u64,
     done: Vec<Done<T>>,
-    /// A read error, after the lines in `done`.
-    error: Option<Failure>,
+    /// How the gate counted it: `true` when sent while an earlier range
+    /// was being written.
+    held: bool,
+    /// On the range's last chunk: the lines it read, blank ones included
+    /// (for the numbers after it), or the read error that ended it, after
+    /// the lines in `done`.
+    last: Option<Result<u64, Failure>>,
 }
 
 /// Receives each line in input order: the input's index, the absolute line
@@ -92,24 +109,31 @@ pub fn scan_files<T: Send>(
 ) -> Result<(), Failure> {
     let range = range.max(1);
     for (input, (path, name)) in paths.iter().zip(names).enumerate() {
-        let size = std::fs::metadata(path)
-            .map_err(|e| Failure::Input(name.clone(), e))?
-            .len();
+        let failed = |e| Failure::Input(name.clone(), e);
+        let size = std::fs::metadata(path).map_err(failed)?.len();
         let ranges = size.div_ceil(range).max(1);
         let from = Lines { name, input, limit };
         let workers = (threads as u64).clamp(1, ranges) as usize;
+        // Each worker its own handle (its own offset), all opened before
+        // any line is read: a file that cannot be opened fails whole.
+        let files = (0..workers)
+            .map(|_| File::open(path))
+            .collect::<std::io::Result<Vec<File>>>()
+            .map_err(failed)?;
         let next = AtomicU64::new(0);
-        let gate = Gate::new(AHEAD * workers as u64);
+        let gate = Gate::new(2 * workers + 2);
         std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::channel::<Range<T>>();
-            for _ in 0..workers {
+            let (tx, rx) = mpsc::channel::<Chunk<T>>();
+            for mut file in files {
                 let (tx, next, gate, from) = (tx.clone(), &next, &gate, &from);
                 scope.spawn(move || {
+                    // A panic here stops the others instead of leaving
+                    // them waiting for a writer that waits for this range.
+                    let _stop = StopOnPanic(gate);
                     let mut scanner = pack.scanner();
-                    let mut file = File::open(path);
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
-                        if index >= ranges || !gate.wait_until_near(index) {
+                        if index >= ranges {
                             return;
                         }
                         let start = index * range;
@@ -119,25 +143,37 @@ pub fn scan_files<T: Send>(
                         } else {
                             start + range
                         };
-                        let done = match &mut file {
-                            Ok(file) => read_range(file, from, start, end, &mut scanner, judge),
-                            Err(e) => Range {
-                                index,
-                                lines: 0,
-                                done: Vec::new(),
-                                error: Some(Failure::Input(
-                                    name.clone(),
-                                    std::io::Error::new(e.kind(), e.to_string()),
-                                )),
-                            },
+                        let mut send = |done: Vec<Done<T>>, last| match gate.admit(index) {
+                            Some(held) => tx
+                                .send(Chunk {
+                                    range: index,
+                                    done,
+                                    held,
+                                    last,
+                                })
+                                .is_ok(),
+                            None => false,
                         };
-                        if tx.send(Range { index, ..done }).is_err() {
-                            return;
+                        let read =
+                            read_range(&mut file, from, start, end, &mut scanner, judge, &mut send);
+                        match read {
+                            Ok((lines, done)) => {
+                                if !send(done, Some(Ok(lines))) {
+                                    return;
+                                }
+                            }
+                            // The scan stopped: nobody is listening.
+                            Err((Failure::Stopped, _)) => return,
+                            Err((error, done)) => {
+                                send(done, Some(Err(error)));
+                                return;
+                            }
                         }
                     }
                 });
             }
             drop(tx);
+            let _stop = StopOnPanic(&gate);
             let result = write_in_order(rx, input, &gate, emit);
             // Wakes and stops the workers still waiting for their turn.
             gate.stop();
@@ -147,36 +183,47 @@ pub fn scan_files<T: Send>(
     Ok(())
 }
 
-/// The writer's side of [`scan_files`]: each range once the ones before it
-/// are written, with absolute line numbers.
+/// The writer's side of [`scan_files`]: the chunks of the range being
+/// written as they come, the others kept until their turn, with absolute
+/// line numbers.
 fn write_in_order<T>(
-    rx: mpsc::Receiver<Range<T>>,
+    rx: mpsc::Receiver<Chunk<T>>,
     input: usize,
     gate: &Gate,
     emit: &mut Emit<'_, T>,
 ) -> Result<(), Failure> {
-    let mut waiting: BTreeMap<u64, Range<T>> = BTreeMap::new();
-    let mut want = 0u64;
+    let mut waiting: BTreeMap<u64, VecDeque<Chunk<T>>> = BTreeMap::new();
+    let mut writing = 0u64;
     let mut before = 0u64;
-    for range in rx {
-        waiting.insert(range.index, range);
-        while let Some(range) = waiting.remove(&want) {
-            for done in range.done {
+    for chunk in rx {
+        waiting.entry(chunk.range).or_default().push_back(chunk);
+        while let Some(chunk) = waiting.get_mut(&writing).and_then(VecDeque::pop_front) {
+            for done in chunk.done {
                 emit(input, before + done.number, done.len, done.outcome)?;
             }
-            if let Some(error) = range.error {
-                return Err(error);
+            // Counted until written, so that the bound holds what waits.
+            gate.release(chunk.held);
+            match chunk.last {
+                None => {}
+                Some(Err(error)) => return Err(error),
+                Some(Ok(lines)) => {
+                    waiting.remove(&writing);
+                    before += lines;
+                    writing += 1;
+                    gate.advance(writing);
+                }
             }
-            before += range.lines;
-            want += 1;
-            gate.written(want);
         }
     }
     Ok(())
 }
 
 /// Reads and judges the lines that begin in `start..end` of `file` (see
-/// the module doc). `index` is left for the caller to set.
+/// the module doc), handing every [`CHUNK_LINES`] outcomes to `send`
+/// (false: the scan stopped). Returns the lines read and the outcomes not
+/// sent yet, or the error that ended the range with the outcomes before
+/// it ([`Failure::Stopped`] when `send` said stop).
+#[allow(clippy::type_complexity)]
 fn read_range<T>(
     file: &mut File,
     from: &Lines,
@@ -184,41 +231,35 @@ fn read_range<T>(
     end: u64,
     scanner: &mut Scanner,
     judge: &(dyn Fn(&mut Scanner, &Line) -> Outcome<T> + Sync),
-) -> Range<T> {
-    let mut range = Range {
-        index: 0,
-        lines: 0,
-        done: Vec::new(),
-        error: None,
-    };
+    send: &mut dyn FnMut(Vec<Done<T>>, Option<Result<u64, Failure>>) -> bool,
+) -> Result<(u64, Vec<Done<T>>), (Failure, Vec<Done<T>>)> {
+    let input_error = |e| Failure::Input(from.name.to_string(), e);
     let skip = start.saturating_sub(1);
-    let mut reader = match file.seek(SeekFrom::Start(skip)) {
-        Ok(_) => BufReader::with_capacity(1 << 16, &*file),
-        Err(e) => {
-            range.error = Some(Failure::Input(from.name.to_string(), e));
-            return range;
-        }
-    };
+    if let Err(e) = file.seek(SeekFrom::Start(skip)) {
+        return Err((input_error(e), Vec::new()));
+    }
+    let mut reader = BufReader::with_capacity(1 << 16, &*file);
     let mut at = skip;
     if start > 0 {
-        // The end of the line that began before `start`: read, not kept.
+        // The end of the line that began before `start`: read, not kept,
+        // and no further than `end`: a line that runs past it leaves this
+        // range no line of its own, and reading to its end would make a
+        // 100 MB line cost each of the hundred ranges it crosses.
         let mut rest = Vec::new();
-        match super::scan::read_line_limited(&mut reader, &mut rest, 0) {
+        let mut bounded = (&mut reader).take(end - skip);
+        match super::scan::read_line_limited(&mut bounded, &mut rest, 0) {
             Ok((n, _)) => at += n as u64,
-            Err(e) => {
-                range.error = Some(Failure::Input(from.name.to_string(), e));
-                return range;
-            }
+            Err(e) => return Err((input_error(e), Vec::new())),
         }
     }
+    let mut done = Vec::new();
     if at >= end {
-        return range;
+        return Ok((0, done));
     }
     // One buffer for all the lines of the range: each line is judged as
     // soon as it is read, and its buffer handed back.
     let spare = std::cell::Cell::new(Vec::new());
     let mut number = 0u64;
-    let done = &mut range.done;
     let read = from.read(
         &mut reader,
         end - at,
@@ -232,51 +273,116 @@ fn read_range<T>(
                 outcome,
             });
             spare.set(line.bytes);
+            if done.len() >= CHUNK_LINES && !send(std::mem::take(&mut done), None) {
+                return Err(Failure::Stopped);
+            }
             Ok(())
         },
     );
-    range.lines = number;
-    if let Err(error) = read {
-        range.error = Some(error);
+    match read {
+        Ok(_) => Ok((number, done)),
+        Err(error) => Err((error, done)),
     }
-    range
 }
 
-/// Holds a worker back while its range is too far ahead of the writer.
+/// Holds back a worker whose chunks would pile up unwritten: at most
+/// `cap` chunks of later ranges wait for their turn, and at most
+/// [`CURRENT`] chunks of the range being written are on their way to the
+/// writer. The two are counted apart so that the range being written is
+/// never held back by later ones: the writer always gets what it waits
+/// for, and every chunk counted is one the writer will write.
 struct Gate {
-    /// Ranges written so far, and whether the scan has stopped.
-    state: Mutex<(u64, bool)>,
+    state: Mutex<GateState>,
     moved: Condvar,
-    ahead: u64,
+    cap: usize,
+}
+
+/// Chunks of the range being written that may be unwritten at once.
+const CURRENT: usize = 2;
+
+struct GateState {
+    /// The range being written.
+    writing: u64,
+    /// Chunks of later ranges sent and not yet written.
+    held: usize,
+    /// Chunks of the range being written sent and not yet written.
+    current: usize,
+    stopped: bool,
 }
 
 impl Gate {
-    fn new(ahead: u64) -> Gate {
+    fn new(cap: usize) -> Gate {
         Gate {
-            state: Mutex::new((0, false)),
+            state: Mutex::new(GateState {
+                writing: 0,
+                held: 0,
+                current: 0,
+                stopped: false,
+            }),
             moved: Condvar::new(),
-            ahead: ahead.max(1),
+            cap: cap.max(1),
         }
     }
 
-    /// Waits until range `index` is near enough to the writer; false when
-    /// the scan has stopped.
-    fn wait_until_near(&self, index: u64) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while !state.1 && index >= state.0 + self.ahead {
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until a chunk of `range` may be sent, and counts it: `true`
+    /// when it is counted among the held ones (a later range), `false`
+    /// among the current ones; `None` when the scan has stopped.
+    fn admit(&self, range: u64) -> Option<bool> {
+        let mut state = self.lock();
+        loop {
+            if state.stopped {
+                return None;
+            }
+            if range == state.writing && state.current < CURRENT {
+                state.current += 1;
+                return Some(false);
+            }
+            if range != state.writing && state.held < self.cap {
+                state.held += 1;
+                return Some(true);
+            }
             state = self.moved.wait(state).unwrap_or_else(|p| p.into_inner());
         }
-        !state.1
     }
 
-    fn written(&self, ranges: u64) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).0 = ranges;
+    /// A chunk was written (`held`: as [`admit`](Self::admit) counted it).
+    fn release(&self, held: bool) {
+        let mut state = self.lock();
+        if held {
+            state.held = state.held.saturating_sub(1);
+        } else {
+            state.current = state.current.saturating_sub(1);
+        }
+        drop(state);
+        self.moved.notify_all();
+    }
+
+    /// The writer moved on to range `writing`.
+    fn advance(&self, writing: u64) {
+        self.lock().writing = writing;
         self.moved.notify_all();
     }
 
     fn stop(&self) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+        self.lock().stopped = true;
         self.moved.notify_all();
+    }
+}
+
+/// Stops the gate when the thread that holds it panics, so that no other
+/// thread waits forever for what the panicking one would have done;
+/// `thread::scope` then raises the panic in the caller.
+struct StopOnPanic<'g>(&'g Gate);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
     }
 }
 
@@ -337,6 +443,110 @@ mod tests {
             .prop_map(|(lines, last)| (lines.concat() + &last).into_bytes())
     }
 
+    fn pack() -> Pack {
+        Pack::from_source(
+            "p.vigie",
+            "rule r {\n  when ad.body has \"x\"\n  score 10\n}\n",
+        )
+        .unwrap()
+    }
+
+    /// A file of `lines` short lines (their numbers), in the temp directory.
+    fn short_lines(name: &str, lines: usize) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("vigie-split-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        let text: String = (1..=lines).map(|i| format!("{i}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Runs `scan` on a thread of its own and says whether it panicked,
+    /// failing the test if it has not ended within a minute (a deadlock).
+    fn ends(scan: impl FnOnce() + Send + 'static) -> bool {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(scan)).is_err();
+            let _ = tx.send(panicked);
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the scan did not end: a thread waits forever")
+    }
+
+    /// A panic in a worker or in the writer is raised, with many ranges
+    /// and workers waiting at the gate, instead of leaving them waiting.
+    #[test]
+    fn a_panic_in_any_thread_ends_the_scan() {
+        let path = short_lines("panic.jsonl", 100_000);
+        for in_worker in [true, false] {
+            let path = path.clone();
+            let panicked = ends(move || {
+                let judge = |_: &mut Scanner, line: &Line| {
+                    // One range only: the other workers go on.
+                    assert!(!(in_worker && line.bytes == b"700"), "a worker fails");
+                    Outcome::Scanned(())
+                };
+                let mut seen = 0;
+                let _ = scan_files(
+                    &pack(),
+                    &[path],
+                    &["f".to_string()],
+                    3,
+                    64,
+                    100,
+                    &judge,
+                    &mut |_, _, _, _| {
+                        seen += 1;
+                        assert!(in_worker || seen < 5000, "the writer fails");
+                        Ok(())
+                    },
+                );
+            });
+            assert!(panicked, "in_worker: {in_worker}");
+        }
+    }
+
+    /// What waits to be written stays within the gate's bound (the held
+    /// chunks, the current ones, one chunk in the making per worker) even
+    /// when the writer is slow and a range holds many chunks.
+    #[test]
+    fn a_slow_writer_holds_the_workers_back() {
+        let path = short_lines("slow.jsonl", 300_000);
+        let made = AtomicU64::new(0);
+        let judge = |_: &mut Scanner, _: &Line| {
+            made.fetch_add(1, Ordering::Relaxed);
+            Outcome::Scanned(())
+        };
+        let workers = 2;
+        let bound = ((2 * workers + 2) + CURRENT + workers) * CHUNK_LINES;
+        let (mut written, mut most) = (0u64, 0u64);
+        scan_files(
+            &pack(),
+            &[path],
+            &["f".to_string()],
+            workers,
+            64 << 10,
+            100,
+            &judge,
+            &mut |_, number, _, _| {
+                written += 1;
+                assert_eq!(number, written, "lines out of order");
+                if written % 4096 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                most = most.max(made.load(Ordering::Relaxed) - written);
+                Ok(())
+            },
+        )
+        .map_err(|_| "read failed")
+        .unwrap();
+        assert_eq!(written, 300_000);
+        assert!(
+            most <= bound as u64,
+            "{most} outcomes waited (bound {bound})"
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -353,7 +563,7 @@ mod tests {
             std::fs::create_dir_all(&dir).unwrap();
             let path = dir.join(format!("{range}-{threads}.jsonl"));
             std::fs::write(&path, &bytes).unwrap();
-            let pack = Pack::from_source("p.vigie", "rule r {\n  when ad.body has \"x\"\n  score 10\n}\n").unwrap();
+            let pack = pack();
             let judge = |_: &mut Scanner, line: &Line| Outcome::Scanned(seen_of(0, 0, line));
             let mut got: Vec<Seen> = Vec::new();
             scan_files(
