@@ -1190,16 +1190,9 @@ fn cli(b: &mut Bench, corpus: &Path, bytes: &[u8], fr_dir: &Path) {
         let one = runs.iter().find(|r| r.0 == label && r.1 == 1);
         let two = runs.iter().find(|r| r.0 == label && r.1 == 2);
         if let (Some(one), Some(two)) = (one, two) {
-            let mut row = Row::new(
-                "cli",
-                format!("vigie scan {label}: --threads 2 ÷ --threads 1"),
-            );
-            row.value = rate(n, two.2.secs);
-            row.baseline = rate(n, one.2.secs);
-            row.ratio = Some(one.2.secs / two.2.secs);
+            let name = format!("vigie scan {label}: --threads 2 ÷ --threads 1");
+            let mut row = speed_row(name, n, two.2.secs, one.2.secs);
             row.target = Some(Target::RatioAtLeast(1.8));
-            row.mb_s = Some(mb_s(n, two.2.secs));
-            row.secs = Some(two.2.secs);
             b.push(row);
         }
         // What two cores give at most: the same 1-thread scan as two
@@ -1207,28 +1200,24 @@ fn cli(b: &mut Bench, corpus: &Path, bytes: &[u8], fr_dir: &Path) {
         // the pipeline, is what stops `--threads 2` short of it.
         let pair = runs.iter().find(|r| r.0 == label && r.1 == 0);
         if let (Some(one), Some(two), Some(pair)) = (one, two, pair) {
-            let mut row = Row::new(
-                "cli",
-                format!("two 1-thread {label} processes on halves, side by side ÷ --threads 1"),
-            );
-            row.value = rate(n, pair.2.secs);
-            row.baseline = rate(n, one.2.secs);
-            row.ratio = Some(one.2.secs / pair.2.secs);
-            row.mb_s = Some(mb_s(n, pair.2.secs));
-            row.secs = Some(pair.2.secs);
-            b.push(row);
-            let mut row = Row::new(
-                "cli",
-                format!("vigie scan {label}: --threads 2 ÷ two processes on halves"),
-            );
-            row.value = rate(n, two.2.secs);
-            row.baseline = rate(n, pair.2.secs);
-            row.ratio = Some(pair.2.secs / two.2.secs);
-            row.mb_s = Some(mb_s(n, two.2.secs));
-            row.secs = Some(two.2.secs);
-            b.push(row);
+            let name =
+                format!("two 1-thread {label} processes on halves, side by side ÷ --threads 1");
+            b.push(speed_row(name, n, pair.2.secs, one.2.secs));
+            let name = format!("vigie scan {label}: --threads 2 ÷ two processes on halves");
+            b.push(speed_row(name, n, two.2.secs, pair.2.secs));
         }
     }
+}
+
+/// A `cli` row comparing two wall times over the same `n` bytes.
+fn speed_row(name: String, n: u64, secs: f64, baseline_secs: f64) -> Row {
+    let mut row = Row::new("cli", name);
+    row.value = rate(n, secs);
+    row.baseline = rate(n, baseline_secs);
+    row.ratio = Some(baseline_secs / secs);
+    row.mb_s = Some(mb_s(n, secs));
+    row.secs = Some(secs);
+    row
 }
 
 /// Peak RSS of `vigie scan rules/fr` (stream rules) reading a generated

@@ -337,29 +337,31 @@ fn a_closed_output_pipe_stops_the_scan_with_an_error() {
         text.push('\n');
     }
     write(&input, text.as_bytes());
+    stops_on_a_closed_pipe(&[
+        "scan",
+        "rules/fr",
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        // The reading, scanning and writing threads must all stop.
+        "--threads",
+        "2",
+    ]);
+}
+
+/// Runs `vigie ARGS`, reads the first bytes of its output and closes it:
+/// the scan must stop with status 2 and say why.
+fn stops_on_a_closed_pipe(args: &[&str]) {
     let mut child = vigie()
-        .args([
-            "scan",
-            "rules/fr",
-            input.to_str().unwrap(),
-            "--format",
-            "jsonl",
-            // The reading, scanning and writing threads must all stop.
-            "--threads",
-            "2",
-        ])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut first = [0u8; 16];
-    child
-        .stdout
-        .as_mut()
-        .unwrap()
-        .read_exact(&mut first)
-        .unwrap();
-    drop(child.stdout.take());
+    let mut out = child.stdout.take().unwrap();
+    out.read_exact(&mut first).unwrap();
+    drop(out);
     let mut err = String::new();
     child
         .stderr
@@ -367,8 +369,7 @@ fn a_closed_output_pipe_stops_the_scan_with_an_error() {
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(2), "{err}");
+    assert_eq!(child.wait().unwrap().code(), Some(2), "{args:?}: {err}");
     assert!(err.contains("cannot write the verdicts"), "{err}");
 }
 
@@ -625,25 +626,7 @@ fn a_closed_pipe_or_a_full_disk_stops_the_split_scan() {
         "--threads",
         "2",
     ];
-    let mut child = vigie()
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 16];
-    let mut out = child.stdout.take().unwrap();
-    out.read_exact(&mut first).unwrap();
-    drop(out);
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(2), "{err}");
-    assert!(err.contains("cannot write the verdicts"), "{err}");
+    stops_on_a_closed_pipe(&args);
     if Path::new("/dev/full").exists() {
         let full = std::fs::OpenOptions::new()
             .write(true)
