@@ -638,3 +638,34 @@ fn a_closed_pipe_or_a_full_disk_stops_the_split_scan() {
         assert!(err.contains("cannot write the verdicts"), "{err}");
     }
 }
+
+/// An input that fails to read (a directory: it opens, then reading fails)
+/// stops the scan with status 2, after the lines already read from the
+/// inputs before it are scanned and written.
+#[test]
+fn lines_read_before_an_input_error_are_written() {
+    let dir = scratch("read-error");
+    let pack = dir.join("p.vigie");
+    write(&pack, STATELESS);
+    let good = dir.join("good.jsonl");
+    write(&good, &many_kinds_of_lines(30));
+    for threads in ["1", "2"] {
+        let o = run(&[
+            "scan",
+            pack.to_str().unwrap(),
+            good.to_str().unwrap(),
+            dir.to_str().unwrap(),
+            "--all",
+            "--format",
+            "jsonl",
+            "--threads",
+            threads,
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{threads}: {err}");
+        assert!(err.contains("cannot read"), "{err}");
+        assert!(err.contains("30 records read"), "{threads}: {err}");
+        // Two of the 30 are rejected (broken JSON, invalid UTF-8).
+        assert_eq!(stdout(&o).lines().count(), 28, "{threads}: {err}");
+    }
+}
