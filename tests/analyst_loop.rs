@@ -1,6 +1,6 @@
 //! The analyst's loop as a user runs it: `vigie test` and `vigie eval`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn vigie(args: &[&str]) -> Output {
@@ -153,8 +153,9 @@ fn the_french_pack_passes_its_own_tests() {
 /// part of the condition is now false.
 #[test]
 fn breaking_a_rule_fails_its_test_and_says_why() {
-    let dir: PathBuf = std::env::temp_dir().join(format!("vigie-broken-{}", std::process::id()));
-    copy_dir(Path::new("rules/fr"), &dir);
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
+    copy_dir(Path::new("rules/fr"), dir);
     let lexicons = dir.join("lexiques.vigie");
     let text_before = std::fs::read_to_string(&lexicons).unwrap();
     let broken = text_before
@@ -177,8 +178,8 @@ fn breaking_a_rule_fails_its_test_and_says_why() {
 
 #[test]
 fn test_reports_in_json_and_junit() {
-    let dir: PathBuf = std::env::temp_dir().join(format!("vigie-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let file = dir.join("t.vigie");
     std::fs::write(
         &file,

@@ -192,8 +192,8 @@ fn formatting_never_changes_meaning() {
 
 #[test]
 fn fmt_check_names_files_and_fmt_rewrites_them() {
-    let dir = std::env::temp_dir().join(format!("vigie-fmt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let file = dir.join("messy.vigie");
     std::fs::copy("tests/fmt_inputs/messy.vigie", &file).unwrap();
     let vigie = |args: &[&str]| {

@@ -22,26 +22,6 @@ struct Client {
     dir: PathBuf,
 }
 
-/// A fresh folder under the system temp dir (removed by `Drop`).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("vigie-lsp-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 const PACK: &str = r#"pack demo "Démo"
   threshold 30
 
@@ -243,10 +223,10 @@ fn at(text: &str, needle: &str, delta: usize) -> (u32, u32) {
     (line, (col + extra) as u32)
 }
 
-fn demo() -> (TempDir, PathBuf, PathBuf) {
-    let dir = TempDir::new("demo");
-    let pack = dir.0.join("pack.vigie");
-    let rules = dir.0.join("regles.vigie");
+fn demo() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack.vigie");
+    let rules = dir.path().join("regles.vigie");
     std::fs::write(&pack, PACK).unwrap();
     std::fs::write(&rules, RULES).unwrap();
     (dir, pack, rules)
@@ -281,7 +261,7 @@ fn initialize_announces_the_features() {
 #[test]
 fn diagnostics_for_the_whole_pack_and_a_broken_edit() {
     let (dir, pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&rules);
     let on_rules = c.diagnostics(&rules);
     assert_eq!(on_rules, json!([]));
@@ -314,7 +294,7 @@ fn diagnostics_for_the_whole_pack_and_a_broken_edit() {
 #[test]
 fn hover_names_builtins_fields_and_types() {
     let (dir, _pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&rules);
     let mut out = serde_json::Map::new();
     for (label, needle, delta) in [
@@ -346,12 +326,12 @@ fn hover_names_builtins_fields_and_types() {
 
 #[test]
 fn utf16_positions_after_accents_and_emoji() {
-    let dir = TempDir::new("utf16");
-    let file = dir.0.join("p.vigie");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.vigie");
     // The name after "é" (1 unit) and "🌹" (2 units) on the same line.
     let text = "lexicon mots { \"é🌹\" }\nrule r { title \"é🌹\" when ad.body has mots score 1 }\n";
     std::fs::write(&file, text).unwrap();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&file);
     let _ = c.diagnostics(&file);
     let (line, col) = at(text, "has mots", 4);
@@ -395,11 +375,11 @@ fn utf16_positions_after_accents_and_emoji() {
 /// request failed with an internal error.
 #[test]
 fn completion_after_an_accented_word() {
-    let dir = TempDir::new("accent");
-    let file = dir.0.join("p.vigie");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.vigie");
     let text = "rule r {\n  when dé\n}\nrule s {\n  when voilà \n}\n";
     std::fs::write(&file, text).unwrap();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&file);
     let _ = c.diagnostics(&file);
     // Just after "dé" (UTF-16 column 9), and after "voilà " (column 13).
@@ -429,7 +409,7 @@ fn labels(items: &Value) -> Vec<String> {
 #[test]
 fn completion_knows_where_it_is() {
     let (dir, _pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     let text = format!(
         "{RULES}\nrule neuf {{\n  when ad. and texte has  and any(prices(texte), q => q.) and hits(texte, )\n  \n}}\n\nlexicon l fold(case, ) {{ \"x\" }}\n\ntest \"t\" {{\n  expect \n  ad {{  }}\n}}\n"
     );
@@ -469,7 +449,7 @@ fn completion_knows_where_it_is() {
 #[test]
 fn definition_references_and_rename_across_files() {
     let (dir, pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&rules);
     let (line, col) = at(RULES, "euphemismes\n", 2);
     let definition = c.ok("textDocument/definition", pos(&rules, line, col));
@@ -513,7 +493,7 @@ fn definition_references_and_rename_across_files() {
 #[test]
 fn symbols_folding_tokens_and_formatting() {
     let (dir, pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&rules);
     let doc = json!({"textDocument": {"uri": uri(&rules)}});
     let symbols = c.ok("textDocument/documentSymbol", doc.clone());
@@ -547,7 +527,7 @@ fn symbols_folding_tokens_and_formatting() {
 #[test]
 fn code_actions_apply_fixes_and_remove_unused() {
     let (dir, pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     let text = RULES.replace("texte has euphemismes", "texte has euphemismez");
     c.open_text(&rules, &text);
     c.open(&pack);
@@ -576,7 +556,7 @@ fn code_actions_apply_fixes_and_remove_unused() {
 #[test]
 fn code_lens_runs_a_test() {
     let (dir, _pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&rules);
     let doc = json!({"textDocument": {"uri": uri(&rules)}});
     let before = c.ok("textDocument/codeLens", doc.clone());
@@ -617,7 +597,7 @@ fn code_lens_runs_a_test() {
 #[test]
 fn half_typed_file_still_answers_outside_the_broken_declaration() {
     let (dir, _pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     let text = RULES.replace("  score 20\n", "  score 20\n  when texte has (\n");
     c.open_text(&rules, &text);
     let diags = c.diagnostics(&rules);
@@ -678,7 +658,7 @@ fn half_typed_file_still_answers_outside_the_broken_declaration() {
 #[test]
 fn malformed_requests_unknown_methods_and_shutdown() {
     let (dir, _pack, rules) = demo();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&rules);
     let unknown = c
         .request("textDocument/unknownThing", json!({}))
@@ -700,7 +680,7 @@ fn malformed_requests_unknown_methods_and_shutdown() {
     assert!(c
         .ok("textDocument/completion", pos(&rules, 3, 9999))
         .is_array());
-    let elsewhere = dir.0.join("absent").join("x.vigie");
+    let elsewhere = dir.path().join("absent").join("x.vigie");
     assert_eq!(
         c.ok("textDocument/hover", pos(&elsewhere, 0, 0)),
         Value::Null
@@ -731,21 +711,21 @@ fn malformed_requests_unknown_methods_and_shutdown() {
 #[cfg(unix)]
 #[test]
 fn symbolic_links_out_of_the_pack_folder_are_not_read() {
-    let outside = TempDir::new("outside");
-    let secret = outside.0.join("secret.txt");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
     std::fs::write(&secret, "lexicon secret_lex {\n  \"SECRET\"\n}\n").unwrap();
-    let dir = TempDir::new("links");
+    let dir = tempfile::tempdir().unwrap();
     std::fs::write(
-        dir.0.join("other.txt"),
+        dir.path().join("other.txt"),
         "lexicon inner_lex {\n  \"inner\"\n}\n",
     )
     .unwrap();
-    std::os::unix::fs::symlink(&secret, dir.0.join("leak.vigie")).unwrap();
-    std::os::unix::fs::symlink(dir.0.join("other.txt"), dir.0.join("inner.vigie")).unwrap();
-    let main = dir.0.join("main.vigie");
+    std::os::unix::fs::symlink(&secret, dir.path().join("leak.vigie")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("other.txt"), dir.path().join("inner.vigie")).unwrap();
+    let main = dir.path().join("main.vigie");
     let text = "pack links\n  threshold 10\n\nrule r {\n  when ad.body has inner_lex or ad.body has secret_lex\n  score 10\n}\n";
     std::fs::write(&main, text).unwrap();
-    let mut c = Client::start(&dir.0);
+    let mut c = Client::start(dir.path());
     c.open(&main);
     let diags = c.diagnostics(&main);
     let messages: Vec<String> = diags
@@ -759,7 +739,7 @@ fn symbolic_links_out_of_the_pack_folder_are_not_read() {
     assert!(messages[0].contains("secret_lex"), "{diags:#}");
     assert!(!diags.to_string().contains("SECRET"), "{diags:#}");
     // The link out of the folder gets no diagnostics of its own either.
-    let hover = c.ok("textDocument/hover", pos(&dir.0.join("leak.vigie"), 0, 0));
+    let hover = c.ok("textDocument/hover", pos(&dir.path().join("leak.vigie"), 0, 0));
     assert_eq!(hover, Value::Null);
     assert!(c.shutdown());
 }

@@ -6,7 +6,7 @@
 //! editing) is `tests/pty/test_repl.py`, run by `tests/pty/run.sh`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 struct Run {
@@ -16,17 +16,18 @@ struct Run {
 
 /// A fresh, empty directory for HOME and XDG_DATA_HOME, so that a test
 /// can check the REPL wrote nothing there.
-fn empty_home(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vigie-repl-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn empty_home() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("vigie-repl-home-")
+        .tempdir()
+        .unwrap()
 }
 
 fn replay(script: &str, args: &[&str]) -> Run {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let input = std::fs::read_to_string(root.join("tests/repl_scripts").join(script)).unwrap();
-    let home = empty_home(script);
+    let home = empty_home();
+    let home = home.path();
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .current_dir(root)
         .env("NO_COLOR", "1")
@@ -141,7 +142,8 @@ fn a_clean_replay_exits_0_and_prints_only_results() {
 #[test]
 fn deeply_nested_input_is_refused_with_the_limit_and_the_session_goes_on() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let home = empty_home("deep");
+    let home = empty_home();
+    let home = home.path();
     let n = 100_000;
     let input = format!(
         "{}1{}\n{}true\n:type {}{}\n1{}\n1 + 1\n",

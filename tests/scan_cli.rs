@@ -2,7 +2,7 @@
 //! files, exit statuses, stdout and stderr.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn vigie() -> Command {
@@ -24,11 +24,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vigie-test-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory for one test, removed when it is dropped.
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("vigie-test-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn write(path: &Path, bytes: &[u8]) {
@@ -66,7 +67,8 @@ fn bundled_ads_scan_with_all_records_read() {
 
 #[test]
 fn malformed_lines_are_reported_with_file_and_line_and_the_scan_goes_on() {
-    let dir = scratch("malformed");
+    let scratch = scratch("malformed");
+    let dir = scratch.path();
     let input = dir.join("ads.jsonl");
     let lines = [
         SUSPECT,
@@ -121,7 +123,8 @@ fn malformed_lines_are_reported_with_file_and_line_and_the_scan_goes_on() {
 
 #[test]
 fn invalid_utf8_is_rejected_with_its_line() {
-    let dir = scratch("utf8");
+    let scratch = scratch("utf8");
+    let dir = scratch.path();
     let input = dir.join("ads.jsonl");
     let mut bytes = Vec::new();
     bytes.extend_from_slice(ORDINARY.as_bytes());
@@ -153,7 +156,8 @@ fn invalid_utf8_is_rejected_with_its_line() {
 
 #[test]
 fn empty_input_reads_nothing_and_succeeds() {
-    let dir = scratch("empty");
+    let scratch = scratch("empty");
+    let dir = scratch.path();
     let input = dir.join("empty.jsonl");
     write(&input, b"");
     let o = run(&["scan", "rules/fr", input.to_str().unwrap()]);
@@ -164,7 +168,8 @@ fn empty_input_reads_nothing_and_succeeds() {
 
 #[test]
 fn a_ten_megabyte_line_is_scanned_and_evidence_found_at_its_end() {
-    let dir = scratch("big");
+    let scratch = scratch("big");
+    let dir = scratch.path();
     let input = dir.join("big.jsonl");
     let filler = "Très bon état, à venir chercher sur place. ".repeat(10 * 1024 * 1024 / 44);
     let body = format!("{filler}Moment d'évasion, douche possible, 30min=80, 1h 150.");
@@ -302,7 +307,8 @@ fn jsonl_verdicts_match_the_documented_format() {
 
 #[test]
 fn pretty_output_underlines_the_evidence() {
-    let dir = scratch("pretty");
+    let scratch = scratch("pretty");
+    let dir = scratch.path();
     let input = dir.join("ads.jsonl");
     write(&input, format!("{SUSPECT}\n").as_bytes());
     let o = run(&[
@@ -329,7 +335,8 @@ fn pretty_output_underlines_the_evidence() {
 
 #[test]
 fn a_closed_output_pipe_stops_the_scan_with_an_error() {
-    let dir = scratch("pipe");
+    let scratch = scratch("pipe");
+    let dir = scratch.path();
     let input = dir.join("many.jsonl");
     let mut text = String::new();
     for i in 0..20_000 {
@@ -430,7 +437,8 @@ fn check_reports_status_and_json() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("fr: ok"));
 
-    let dir = scratch("check");
+    let scratch = scratch("check");
+    let dir = scratch.path();
     let file = dir.join("broken.vigie");
     write(
         &file,
@@ -507,7 +515,8 @@ fn a_hundred_megabyte_line_is_rejected_with_its_limit() {
 /// would otherwise show in diagnostics); a link within the folder is fine.
 #[test]
 fn a_pack_with_a_link_out_of_its_folder_is_refused() {
-    let dir = scratch("link-out");
+    let scratch = scratch("link-out");
+    let dir = scratch.path();
     let pack = dir.join("pack");
     std::fs::create_dir_all(&pack).unwrap();
     let secret = dir.join("secret.txt");
@@ -568,7 +577,8 @@ fn many_kinds_of_lines(n: usize) -> Vec<u8> {
 /// files of several ranges each.
 #[test]
 fn threads_agree_on_files_without_stream_rules() {
-    let dir = scratch("split");
+    let scratch = scratch("split");
+    let dir = scratch.path();
     let pack = dir.join("p.vigie");
     write(&pack, STATELESS);
     let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
@@ -611,7 +621,8 @@ fn threads_agree_on_files_without_stream_rules() {
 /// The workers reading their own parts stop too when the output is gone.
 #[test]
 fn a_closed_pipe_or_a_full_disk_stops_the_split_scan() {
-    let dir = scratch("split-stop");
+    let scratch = scratch("split-stop");
+    let dir = scratch.path();
     let pack = dir.join("p.vigie");
     write(&pack, STATELESS);
     let input = dir.join("many.jsonl");
@@ -644,7 +655,8 @@ fn a_closed_pipe_or_a_full_disk_stops_the_split_scan() {
 /// inputs before it are scanned and written.
 #[test]
 fn lines_read_before_an_input_error_are_written() {
-    let dir = scratch("read-error");
+    let scratch = scratch("read-error");
+    let dir = scratch.path();
     let pack = dir.join("p.vigie");
     write(&pack, STATELESS);
     let good = dir.join("good.jsonl");

@@ -238,17 +238,17 @@ fn vigie(args: &[&str], stdin: &str) -> (String, String, i32) {
     )
 }
 
-fn scratch(name: &str, content: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("vigie-stream-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// Writes `content` to `name` in `dir` and returns its path.
+fn scratch(dir: &tempfile::TempDir, name: &str, content: &str) -> String {
+    let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
     path.display().to_string()
 }
 
 #[test]
 fn files_are_scanned_in_time_order() {
-    let pack = scratch("flux.vigie", PACK);
+    let dir = tempfile::tempdir().unwrap();
+    let pack = scratch(&dir, "flux.vigie", PACK);
     let p = "06 39 98 00 07";
     let sorted = [
         ad(1, p, "Lyon", "2026-03-01T10:00:00Z"),
@@ -256,8 +256,8 @@ fn files_are_scanned_in_time_order() {
         ad(3, p, "Metz", "2026-03-01T12:00:00Z"),
     ];
     let shuffled = [sorted[2].clone(), sorted[0].clone(), sorted[1].clone()];
-    let a = scratch("sorted.jsonl", &(sorted.join("\n") + "\n"));
-    let b = scratch("shuffled.jsonl", &(shuffled.join("\n") + "\n"));
+    let a = scratch(&dir, "sorted.jsonl", &(sorted.join("\n") + "\n"));
+    let b = scratch(&dir, "shuffled.jsonl", &(shuffled.join("\n") + "\n"));
     let (out_a, _, _) = vigie(&["scan", &pack, &a, "--all", "--format", "jsonl"], "");
     let (out_b, err_b, code) = vigie(&["scan", &pack, &b, "--all", "--format", "jsonl"], "");
     assert_eq!(code, 0, "{err_b}");
@@ -267,7 +267,8 @@ fn files_are_scanned_in_time_order() {
 
 #[test]
 fn stdin_reorders_within_max_delay_and_marks_later_ads_late() {
-    let pack = scratch("flux2.vigie", PACK);
+    let dir = tempfile::tempdir().unwrap();
+    let pack = scratch(&dir, "flux2.vigie", PACK);
     let p = "06 39 98 00 08";
     let lines = [
         ad(1, p, "Lyon", "2026-03-01T10:00:00Z"),
@@ -329,6 +330,7 @@ fn stdin_reorders_within_max_delay_and_marks_later_ads_late() {
 
 #[test]
 fn one_and_two_threads_give_the_same_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
     // The bundled ads with the French pack (stream rules included), and a
     // longer generated stream.
     let mut lines = Vec::new();
@@ -346,7 +348,7 @@ fn one_and_two_threads_give_the_same_verdicts() {
         };
         lines.push(serde_json::json!({"id": i.to_string(), "title": "t", "body": body, "phone": phone, "city": city, "posted_at": time}).to_string());
     }
-    let generated = scratch("many.jsonl", &(lines.join("\n") + "\n"));
+    let generated = scratch(&dir, "many.jsonl", &(lines.join("\n") + "\n"));
     for input in ["examples/annonces.jsonl", generated.as_str()] {
         let (one, _, _) = vigie(
             &[

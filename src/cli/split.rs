@@ -451,13 +451,16 @@ mod tests {
         .unwrap()
     }
 
-    /// A file of `lines` short lines (their numbers), in the temp directory.
-    fn short_lines(name: &str, lines: usize) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("vigie-split-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
+    /// A temporary file of `lines` short lines (their numbers), removed
+    /// when the returned path is dropped.
+    fn short_lines(lines: usize) -> tempfile::TempPath {
         let text: String = (1..=lines).map(|i| format!("{i}\n")).collect();
-        std::fs::write(&path, text).unwrap();
+        temporary(text.as_bytes())
+    }
+
+    fn temporary(bytes: &[u8]) -> tempfile::TempPath {
+        let path = tempfile::NamedTempFile::new().unwrap().into_temp_path();
+        std::fs::write(&path, bytes).unwrap();
         path
     }
 
@@ -477,9 +480,9 @@ mod tests {
     /// and workers waiting at the gate, instead of leaving them waiting.
     #[test]
     fn a_panic_in_any_thread_ends_the_scan() {
-        let path = short_lines("panic.jsonl", 100_000);
+        let file = short_lines(100_000);
         for in_worker in [true, false] {
-            let path = path.clone();
+            let path = file.to_path_buf();
             let panicked = ends(move || {
                 let judge = |_: &mut Scanner, line: &Line| {
                     // One range only: the other workers go on.
@@ -511,7 +514,8 @@ mod tests {
     /// when the writer is slow and a range holds many chunks.
     #[test]
     fn a_slow_writer_holds_the_workers_back() {
-        let path = short_lines("slow.jsonl", 300_000);
+        let file = short_lines(300_000);
+        let path = file.to_path_buf();
         let made = AtomicU64::new(0);
         let judge = |_: &mut Scanner, _: &Line| {
             made.fetch_add(1, Ordering::Relaxed);
@@ -559,10 +563,8 @@ mod tests {
             range in 1u64..48,
             threads in 1usize..4,
         ) {
-            let dir = std::env::temp_dir().join(format!("vigie-split-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let path = dir.join(format!("{range}-{threads}.jsonl"));
-            std::fs::write(&path, &bytes).unwrap();
+            let file = temporary(&bytes);
+            let path = file.to_path_buf();
             let pack = pack();
             let judge = |_: &mut Scanner, line: &Line| Outcome::Scanned(seen_of(0, 0, line));
             let mut got: Vec<Seen> = Vec::new();
@@ -584,7 +586,6 @@ mod tests {
             )
             .map_err(|_| TestCaseError::fail("read failed"))?;
             let want = read_whole(&path, 12);
-            let _ = std::fs::remove_file(&path);
             prop_assert_eq!(got, want);
         }
     }
