@@ -721,7 +721,8 @@ fn symbolic_links_out_of_the_pack_folder_are_not_read() {
     )
     .unwrap();
     std::os::unix::fs::symlink(&secret, dir.path().join("leak.vigie")).unwrap();
-    std::os::unix::fs::symlink(dir.path().join("other.txt"), dir.path().join("inner.vigie")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("other.txt"), dir.path().join("inner.vigie"))
+        .unwrap();
     let main = dir.path().join("main.vigie");
     let text = "pack links\n  threshold 10\n\nrule r {\n  when ad.body has inner_lex or ad.body has secret_lex\n  score 10\n}\n";
     std::fs::write(&main, text).unwrap();
@@ -739,7 +740,10 @@ fn symbolic_links_out_of_the_pack_folder_are_not_read() {
     assert!(messages[0].contains("secret_lex"), "{diags:#}");
     assert!(!diags.to_string().contains("SECRET"), "{diags:#}");
     // The link out of the folder gets no diagnostics of its own either.
-    let hover = c.ok("textDocument/hover", pos(&dir.path().join("leak.vigie"), 0, 0));
+    let hover = c.ok(
+        "textDocument/hover",
+        pos(&dir.path().join("leak.vigie"), 0, 0),
+    );
     assert_eq!(hover, Value::Null);
     assert!(c.shutdown());
 }
