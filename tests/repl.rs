@@ -31,7 +31,7 @@ fn replay(script: &str, args: &[&str]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .current_dir(root)
         .env("NO_COLOR", "1")
-        .env("HOME", &home)
+        .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .arg("repl")
         .arg("--echo")
@@ -51,9 +51,8 @@ fn replay(script: &str, args: &[&str]) -> Run {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.is_empty(), "nothing goes to stderr, got:\n{stderr}");
     // Scripted sessions keep no history.
-    let written: Vec<_> = std::fs::read_dir(&home).unwrap().collect();
+    let written: Vec<_> = std::fs::read_dir(home).unwrap().collect();
     assert!(written.is_empty(), "the REPL wrote in HOME: {written:?}");
-    let _ = std::fs::remove_dir_all(&home);
     Run {
         transcript: String::from_utf8(out.stdout).unwrap(),
         status: out.status.code(),
@@ -157,7 +156,7 @@ fn deeply_nested_input_is_refused_with_the_limit_and_the_session_goes_on() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .current_dir(root)
         .env("NO_COLOR", "1")
-        .env("HOME", &home)
+        .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .args(["repl", "tests/repl_scripts/mini.vigie"])
         .stdin(Stdio::piped())
@@ -169,7 +168,6 @@ fn deeply_nested_input_is_refused_with_the_limit_and_the_session_goes_on() {
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
-    let _ = std::fs::remove_dir_all(&home);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
