@@ -16,7 +16,9 @@
 //!
 //! Step 2 is the only sequential computation, so the result is the same
 //! whatever the number of threads (tested), and stream state is updated in
-//! time order. Without stream rules, steps 1 and 3 run as one.
+//! time order. The three steps overlap, chunk by chunk: one thread
+//! observes while the others judge or prepare ([`overlap`]). Without
+//! stream rules, steps 1 and 3 run as one.
 //!
 //! The parallel steps share a batch dynamically: the calling thread and
 //! one helper per extra scanner take chunks of 32 lines from a shared
@@ -38,7 +40,9 @@
 //! strategies `vigie scan` uses: index-and-sort for files, a bounded
 //! reorder buffer for standard input).
 
-use super::{AggregateValue, Prepared, Record, Scanner, Stream, Verdict};
+mod overlap;
+
+use super::{Prepared, Record, Scanner, Stream, Verdict};
 use crate::Pack;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -181,24 +185,11 @@ where
                 scan_line(pack, scanner, line, render)
             })
         } else {
-            let stages = parallel_map(pool, &mut self.scanners, lines, read);
-            // In order: the stream.
-            let observed: Vec<(Stage, Vec<AggregateValue>, bool)> = stages
-                .into_iter()
-                .map(|stage| match stage {
-                    Stage::Ready(ready) => {
-                        let (aggregates, late) =
-                            self.stream
-                                .observe(ready.1.time, &ready.1.id, &ready.1.inputs);
-                        (Stage::Ready(ready), aggregates, late)
-                    }
-                    rejected => (rejected, Vec::new(), false),
-                })
-                .collect();
-            parallel_map(
+            overlap::process(
                 pool,
                 &mut self.scanners,
-                &observed,
+                &mut self.stream,
+                lines,
                 |scanner, (stage, aggregates, late)| match stage {
                     Stage::Rejected(r) => Outcome::Rejected(r.clone()),
                     Stage::Ready(ready) => {
