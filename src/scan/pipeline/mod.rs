@@ -17,7 +17,7 @@
 //! Step 2 is the only sequential computation, so the result is the same
 //! whatever the number of threads (tested), and stream state is updated in
 //! time order. The three steps overlap, chunk by chunk: one thread
-//! observes while the others judge or prepare ([`overlap`]). Without
+//! observes while the others judge or prepare (`overlap.rs`). Without
 //! stream rules, steps 1 and 3 run as one.
 //!
 //! The parallel steps share a batch dynamically: the calling thread and
