@@ -331,7 +331,7 @@ fn scan_lines(pack: &Pack, lines: &[&[u8]]) -> u64 {
     let mut out = BufWriter::with_capacity(1 << 16, io::sink());
     let mut flagged = 0;
     for line in lines {
-        // As the pipeline checks a line (`scan/pipeline.rs`).
+        // As the pipeline checks a line (`scan/pipeline/`).
         let Ok(text) = simdutf8::compat::from_utf8(line) else {
             continue;
         };

@@ -15,7 +15,7 @@
 //!
 //! With several threads, files scanned without stream rules are cut in
 //! byte ranges that the workers read themselves (`split.rs`); otherwise
-//! one thread reads, the pipeline scans (`scan/pipeline.rs`) and the main
+//! one thread reads, the pipeline scans (`scan/pipeline/`) and the main
 //! thread writes. Both give the output of `--threads 1`, byte for byte.
 
 use super::split;
@@ -168,7 +168,6 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
         && inputs
             .iter()
             .all(|p| p.as_os_str() != "-" && p.metadata().is_ok_and(|m| m.is_file()));
-    let mut pipeline = Pipeline::new(&pack, if split { 1 } else { threads }, &render);
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut counts = Counts::default();
     let time_field = pack
@@ -225,6 +224,7 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
             &mut emit,
         )
     } else if threads <= 1 {
+        let mut pipeline = Pipeline::new(&pack, 1, &render);
         read(&mut |batch: &mut Vec<Line>| {
             let result = pipeline.run_batch(batch, &mut |line, outcome| {
                 emit(line.input, line.number, line.bytes.len(), outcome)
@@ -257,7 +257,7 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> u8 {
                     tx.send(full).map_err(|_| Failure::Stopped)
                 })
             });
-            let pipeline = &mut pipeline;
+            let mut pipeline = Pipeline::new(&pack, threads, &render);
             let scanner = scope.spawn(move || {
                 for batch in rx {
                     let outcomes = pipeline.process(&batch);

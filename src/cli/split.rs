@@ -3,7 +3,7 @@
 //!
 //! # Why
 //!
-//! The general pipeline (`scan/pipeline.rs`, driven by `cli/scan.rs`) has
+//! The general pipeline (`scan/pipeline/`, driven by `cli/scan.rs`) has
 //! one thread read the lines and hand them to the workers in batches: every
 //! line is written by one core and read by another, and the reader takes
 //! its time slices from the workers. A file needs none of that, since a
