@@ -110,6 +110,12 @@ pub struct MatchBuffers {
     default_folded: Folded,
     /// The automaton's hits.
     ends: Vec<End>,
+    /// Where the evaluator builds a concatenation before copying it into
+    /// its shared text (`scan/eval.rs`): kept here, with the other buffers
+    /// a scanner reuses from one record to the next, so that building one
+    /// allocates only the text and its pieces, once each.
+    pub(crate) concat: String,
+    pub(crate) pieces: Vec<crate::value::Piece>,
 }
 
 impl Matcher {

@@ -333,8 +333,10 @@ impl<'a> Eval<'a> {
     }
 
     fn concat(&mut self, parts: &[Ir]) -> Value {
-        let mut out = String::new();
-        let mut pieces = Vec::with_capacity(parts.len());
+        let mut out = std::mem::take(&mut self.bufs.concat);
+        let mut pieces = std::mem::take(&mut self.bufs.pieces);
+        out.clear();
+        pieces.clear();
         for part in parts {
             // Constants and fields are borrowed, not cloned: a constant's
             // text is shared by every thread, and cloning it would bounce
@@ -370,10 +372,19 @@ impl<'a> Eval<'a> {
                 })),
             }
         }
-        Value::Text(Text {
-            text: Arc::from(out),
-            origin: Origin::Pieces(pieces.into()),
-        })
+        let text = Value::Text(Text {
+            text: Arc::from(out.as_str()),
+            origin: Origin::Pieces(Arc::from(pieces.as_slice())),
+        });
+        // A part that is itself a concatenation took the buffers while it
+        // was built; the larger ones are kept.
+        if out.capacity() > self.bufs.concat.capacity() {
+            self.bufs.concat = out;
+        }
+        if pieces.capacity() > self.bufs.pieces.capacity() {
+            self.bufs.pieces = pieces;
+        }
+        text
     }
 
     fn call(&mut self, builtin: Builtin, args: &[Ir]) -> Value {
