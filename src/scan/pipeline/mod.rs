@@ -173,7 +173,9 @@ where
 
     /// Processes one batch: one outcome per line, in order. For a caller
     /// that writes the outcomes on another thread while the next batch is
-    /// processed (`vigie scan`).
+    /// processed (`vigie scan`). A panic in it (a bug) is raised here and
+    /// may leave the stream part-way through the batch: drop the pipeline
+    /// then, do not reuse it.
     pub fn process(&mut self, lines: &[Line]) -> Vec<Outcome<T>> {
         let pack = self.pack;
         let render = &self.render;
