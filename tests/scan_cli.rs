@@ -681,3 +681,47 @@ fn lines_read_before_an_input_error_are_written() {
         assert_eq!(stdout(&o).lines().count(), 28, "{threads}: {err}");
     }
 }
+
+/// The same with stream rules and standard input first: the lines the
+/// reorder buffer holds when the next input fails are scanned and written.
+#[test]
+fn lines_held_for_reordering_are_written_before_an_input_error() {
+    let scratch = scratch("reorder-error");
+    let dir = scratch.path();
+    let ads = std::fs::read_to_string("examples/annonces.jsonl").unwrap();
+    let count = ads.lines().filter(|l| !l.trim().is_empty()).count();
+    for threads in ["1", "2"] {
+        let mut child = vigie()
+            .args([
+                "scan",
+                "rules/fr",
+                "-",
+                dir.to_str().unwrap(),
+                "--all",
+                "--format",
+                "jsonl",
+                "--threads",
+                threads,
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(ads.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{threads}: {err}");
+        assert!(err.contains("cannot read"), "{err}");
+        assert!(
+            err.contains(&format!("{count} records read: {count} scanned")),
+            "{threads}: {err}"
+        );
+        assert_eq!(stdout(&o).lines().count(), count, "{threads}: {err}");
+    }
+}

@@ -547,16 +547,28 @@ fn scan_with_reorder(
     let mut reorder = order::Reorder::new(max_delay);
     let mut ready = Vec::with_capacity(BATCH);
     let mut gather = Gather::default();
+    let mut result = Ok(());
     for (i, (path, name)) in inputs.iter().zip(names).enumerate() {
-        let reader = open(path).map_err(|e| Failure::Input(name.clone(), e))?;
-        for_each_line(reader, name, i, limit, &mut |line| {
-            let time = order::quick_time(&line.bytes, field);
-            reorder.push(time, line, &mut ready);
-            if gather.full(&ready) {
-                process(&mut ready)?;
-            }
-            Ok(())
-        })?;
+        result = open(path)
+            .map_err(|e| Failure::Input(name.clone(), e))
+            .and_then(|reader| {
+                for_each_line(reader, name, i, limit, &mut |line| {
+                    let time = order::quick_time(&line.bytes, field);
+                    reorder.push(time, line, &mut ready);
+                    if gather.full(&ready) {
+                        process(&mut ready)?;
+                    }
+                    Ok(())
+                })
+            });
+        if result.is_err() {
+            break;
+        }
+    }
+    // After an input error too, the lines already read (those the reorder
+    // buffer holds) are scanned and written before the error is reported.
+    if let Err(Failure::Output(_) | Failure::Stopped) = result {
+        return result;
     }
     reorder.finish(&mut ready);
     while !ready.is_empty() {
@@ -564,7 +576,7 @@ fn scan_with_reorder(
         process(&mut ready)?;
         ready = rest;
     }
-    Ok(())
+    result
 }
 
 /// One line's place in a file, for reading the files in time order.
@@ -668,9 +680,15 @@ fn scan_files_in_time_order(
         let file = &mut files[p.input];
         let mut bytes = spare::take();
         bytes.resize(p.len, 0);
-        file.seek(SeekFrom::Start(p.offset))
+        if let Err(e) = file
+            .seek(SeekFrom::Start(p.offset))
             .and_then(|_| file.read_exact(&mut bytes))
-            .map_err(|e| Failure::Input(names[p.input].clone(), e))?;
+        {
+            // The file changed since it was indexed: the lines read so far
+            // are scanned and written, then the error is reported.
+            process(&mut batch)?;
+            return Err(Failure::Input(names[p.input].clone(), e));
+        }
         batch.push(Line {
             input: p.input,
             number: p.number,
