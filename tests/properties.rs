@@ -368,6 +368,11 @@ fn known_hard_inputs() {
         "0\u{fe0f}\u{20e3}\u{20e3}",
         "０\u{20e3}",
         "06 0h ",
+        // `leet` folded the word glued to a handle, which made the handle
+        // longer the second time, and a wide space narrow (fuzz, `text`).
+        "@.@@e.r\r\re",
+        "@_@@e.r  e",
+        "@x.$$e.r  e",
     ] {
         for profile in all_profiles() {
             check_fold(text, profile, &mut folded).unwrap_or_else(|e| panic!("{text:?}: {e}"));

@@ -24,8 +24,12 @@ pub enum TokenKind {
     #[regex(r"https?://[^ \t\r\n]+", priority = 10)]
     #[regex(r"www\.[^ \t\r\n]+", priority = 10)]
     Url,
-    /// `@name`.
-    #[regex(r"@[\p{L}\p{N}_.]+", priority = 6)]
+    /// `@name`. The leet symbols that a word may start with (`@$`) are
+    /// part of a name too: otherwise `leet`, folding the word glued to a
+    /// name (`@.@@e` → `@.aae`), would make the name longer when the text
+    /// is folded again, and the spacing around it change (the `text` fuzz
+    /// target found it: `tests/regressions/text-leet-lengthens-a-handle`).
+    #[regex(r"@[\p{L}\p{N}_.@$]+", priority = 6)]
     Handle,
     /// Letters and digits (and the marks that follow them), with leet
     /// symbols inside (`@$!|`) or at the edges (`@$`). A symbol takes what a
