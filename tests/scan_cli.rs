@@ -16,6 +16,19 @@ fn run(args: &[&str]) -> Output {
     vigie().args(args).output().expect("vigie runs")
 }
 
+/// Runs vigie with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = vigie()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -200,20 +213,7 @@ fn stdin_is_read_with_a_dash_or_no_input() {
         &["scan", "rules/fr", "-", "--format", "jsonl"][..],
         &["scan", "rules/fr", "--format", "jsonl"][..],
     ] {
-        let mut child = vigie()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{SUSPECT}\n{ORDINARY}\nnope\n").as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+        let o = run_with_stdin(args, format!("{SUSPECT}\n{ORDINARY}\nnope\n").as_bytes());
         assert_eq!(o.status.code(), Some(1));
         assert!(
             stderr(&o).contains("<stdin>:3: invalid JSON"),
@@ -691,8 +691,8 @@ fn lines_held_for_reordering_are_written_before_an_input_error() {
     let ads = std::fs::read_to_string("examples/annonces.jsonl").unwrap();
     let count = ads.lines().filter(|l| !l.trim().is_empty()).count();
     for threads in ["1", "2"] {
-        let mut child = vigie()
-            .args([
+        let o = run_with_stdin(
+            &[
                 "scan",
                 "rules/fr",
                 "-",
@@ -702,19 +702,9 @@ fn lines_held_for_reordering_are_written_before_an_input_error() {
                 "jsonl",
                 "--threads",
                 threads,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(ads.as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+            ],
+            ads.as_bytes(),
+        );
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{threads}: {err}");
         assert!(err.contains("cannot read"), "{err}");

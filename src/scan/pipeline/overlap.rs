@@ -372,6 +372,16 @@ rule tournee {
             .collect()
     }
 
+    /// Three scanners, a stream, and a pool of two helpers: three threads.
+    fn three_threads(pack: &Pack) -> (Vec<Scanner>, Stream, rayon::ThreadPool) {
+        let scanners = (0..3).map(|_| pack.scanner()).collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        (scanners, Stream::new(pack.checked()), pool)
+    }
+
     /// What a verdict says, to compare runs.
     fn render(
         _: &Pack,
@@ -443,12 +453,7 @@ rule tournee {
             .collect();
         let lines = batch(ads);
         let pack = pack();
-        let mut scanners: Vec<Scanner> = (0..3).map(|_| pack.scanner()).collect();
-        let mut stream = Stream::new(pack.checked());
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let (mut scanners, mut stream, pool) = three_threads(&pack);
         let out = process(
             Some(&pool),
             &mut scanners,
@@ -488,12 +493,7 @@ rule tournee {
             let (tx, rx) = mpsc::channel();
             std::thread::spawn(move || {
                 let pack = pack();
-                let mut scanners: Vec<Scanner> = (0..3).map(|_| pack.scanner()).collect();
-                let mut stream = Stream::new(pack.checked());
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(2)
-                    .build()
-                    .unwrap();
+                let (mut scanners, mut stream, pool) = three_threads(&pack);
                 let judged = AtomicUsize::new(0);
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     process(Some(&pool), &mut scanners, &mut stream, &lines, |_, _| {
