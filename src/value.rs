@@ -205,12 +205,117 @@ pub struct Piece {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text {
-    pub text: Arc<str>,
+    pub text: SharedStr,
     pub origin: Origin,
 }
 
+/// The characters of a text value: a range of a shared buffer. A decoded
+/// record's text fields are ranges of one copy of its line (one allocation
+/// per record, not one per field: allocating, copying and freeing each
+/// field was about a tenth of a `lex1000` scan); any other text is a whole
+/// buffer of its own. It reads as a `str`.
+#[derive(Clone)]
+pub struct SharedStr {
+    buf: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl SharedStr {
+    /// `range` of `buf`, if it lies on character boundaries.
+    pub fn slice(buf: &Arc<str>, range: std::ops::Range<usize>) -> Option<SharedStr> {
+        buf.get(range.clone())?;
+        Some(SharedStr {
+            buf: Arc::clone(buf),
+            start: range.start,
+            end: range.end,
+        })
+    }
+
+    /// The same characters of the same buffer (a cheap test that implies
+    /// equality).
+    pub fn same(&self, other: &SharedStr) -> bool {
+        Arc::ptr_eq(&self.buf, &other.buf) && (self.start, self.end) == (other.start, other.end)
+    }
+
+    /// Whether both are ranges of one buffer.
+    #[cfg(test)]
+    pub(crate) fn shares_buffer_with(&self, other: &SharedStr) -> bool {
+        Arc::ptr_eq(&self.buf, &other.buf)
+    }
+
+    pub fn as_str(&self) -> &str {
+        // In bounds and on boundaries: checked when the range was made.
+        &self.buf[self.start..self.end]
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl std::hash::Hash for SharedStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Arc<str>> for SharedStr {
+    fn from(buf: Arc<str>) -> SharedStr {
+        let end = buf.len();
+        SharedStr { buf, start: 0, end }
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(text: &str) -> SharedStr {
+        Arc::<str>::from(text).into()
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(text: String) -> SharedStr {
+        Arc::<str>::from(text).into()
+    }
+}
+
 impl Text {
-    pub fn literal(text: impl Into<Arc<str>>) -> Text {
+    pub fn literal(text: impl Into<SharedStr>) -> Text {
         Text {
             text: text.into(),
             origin: Origin::None,

@@ -14,7 +14,7 @@ use crate::check::{Atom, Builtin, Ir, Member};
 use crate::compile::{Compiled, Hit, MatchBuffers};
 use crate::syntax::ast::{ArithOp, CmpOp};
 use crate::text::phone::PiecePhones;
-use crate::value::{Money, Origin, Phone, Piece, Price, Text, Value};
+use crate::value::{Money, Origin, Phone, Piece, Price, SharedStr, Text, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ pub struct Eval<'a> {
     /// The phones of the texts given to `phones()` or `prices()`: a pack
     /// that asks for both (`prices(texte)`, `phones(texte)`) reads each
     /// text's phones once, since prices mask them.
-    phones: Vec<(Arc<str>, Arc<PiecePhones>)>,
+    phones: Vec<(SharedStr, Arc<PiecePhones>)>,
 }
 
 impl<'a> Eval<'a> {
@@ -71,16 +71,12 @@ impl<'a> Eval<'a> {
     }
 
     /// The phones of `text`, read at most once per record.
-    fn phones_of(&mut self, text: &Arc<str>) -> Arc<PiecePhones> {
-        if let Some((_, p)) = self
-            .phones
-            .iter()
-            .find(|(t, _)| Arc::ptr_eq(t, text) || **t == **text)
-        {
+    fn phones_of(&mut self, text: &SharedStr) -> Arc<PiecePhones> {
+        if let Some((_, p)) = self.phones.iter().find(|(t, _)| t.same(text) || t == text) {
             return Arc::clone(p);
         }
         let p = Arc::new(PiecePhones::of(text));
-        self.phones.push((Arc::clone(text), Arc::clone(&p)));
+        self.phones.push((text.clone(), Arc::clone(&p)));
         p
     }
 
@@ -373,7 +369,7 @@ impl<'a> Eval<'a> {
             }
         }
         let text = Value::Text(Text {
-            text: Arc::from(out.as_str()),
+            text: out.as_str().into(),
             origin: Origin::Pieces(Arc::from(pieces.as_slice())),
         });
         // A part that is itself a concatenation took the buffers while it

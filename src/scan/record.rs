@@ -9,7 +9,7 @@
 use crate::check::Schema;
 use crate::syntax::ast::{RecordLit, RecordValue};
 use crate::text::parse_phone;
-use crate::value::{Currency, Money, Origin, Text, Type, Value};
+use crate::value::{Currency, Money, Origin, SharedStr, Text, Type, Value};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -70,11 +70,37 @@ pub fn decode(schema: &Schema, line: &str) -> Result<Record, RecordError> {
         Line::Object(slots) => slots,
         Line::Other(kind) => return Err(err(format!("expected a JSON object, found {kind}"))),
     };
+    let copy = LineCopy {
+        line,
+        copy: Arc::from(line),
+    };
     let mut values = Vec::with_capacity(schema.fields.len());
     for ((i, field), slot) in schema.fields.iter().enumerate().zip(slots) {
-        values.push(field_value(field, i, slot.as_ref())?);
+        values.push(field_value(field, i, slot.as_ref(), Some(&copy))?);
     }
     Ok(Record { values })
+}
+
+/// The line a record is decoded from, and one copy of it that the
+/// record's texts share: a string borrowed from the line (one without
+/// escapes) becomes a range of the copy instead of a copy of its own.
+struct LineCopy<'a> {
+    line: &'a str,
+    copy: Arc<str>,
+}
+
+impl LineCopy<'_> {
+    fn text(&self, s: &str) -> SharedStr {
+        // Where `s` starts in the line, if it lies inside it: a string
+        // unescaped by the parser lives elsewhere and is copied alone.
+        let at = (s.as_ptr() as usize).wrapping_sub(self.line.as_ptr() as usize);
+        if at <= self.line.len() && s.len() <= self.line.len() - at {
+            if let Some(text) = SharedStr::slice(&self.copy, at..at + s.len()) {
+                return text;
+            }
+        }
+        s.into()
+    }
 }
 
 /// Decodes a record already parsed as JSON.
@@ -87,7 +113,7 @@ pub fn decode_value(schema: &Schema, value: &serde_json::Value) -> Result<Record
     };
     let mut values = Vec::with_capacity(schema.fields.len());
     for (i, field) in schema.fields.iter().enumerate() {
-        values.push(field_value(field, i, object.get(&field.name))?);
+        values.push(field_value(field, i, object.get(&field.name), None)?);
     }
     Ok(Record { values })
 }
@@ -97,6 +123,7 @@ fn field_value<J: JsonLike>(
     field: &crate::check::ir::Field,
     i: usize,
     json: Option<&J>,
+    copy: Option<&LineCopy>,
 ) -> Result<Value, RecordError> {
     Ok(match json {
         None => {
@@ -113,7 +140,7 @@ fn field_value<J: JsonLike>(
                 return Err(err(format!("field `{}` is null but required", field.name)));
             }
         }
-        Some(json) => coerce_json(json, field.ty.base(), Some(i))
+        Some(json) => coerce_json(json, field.ty.base(), Some(i), copy)
             .map_err(|reason| err(format!("field `{}`: {reason}", field.name)))?,
     })
 }
@@ -430,7 +457,7 @@ pub fn from_literal(
             }
             None if field.ty.is_optional() => Value::Missing,
             None if *field.ty.base() == Type::Text => Value::Text(Text {
-                text: Arc::from(if field.name == "id" { default_id } else { "" }),
+                text: (if field.name == "id" { default_id } else { "" }).into(),
                 origin: Origin::Field(i),
             }),
             None => {
@@ -484,15 +511,20 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 /// Coerces one JSON value to a type. `field` is the schema index, recorded
 /// as the origin of texts so evidence can point back at the field.
 pub fn coerce(json: &serde_json::Value, ty: &Type, field: Option<usize>) -> Result<Value, String> {
-    coerce_json(json, ty, field)
+    coerce_json(json, ty, field, None)
 }
 
-fn coerce_json<J: JsonLike>(json: &J, ty: &Type, field: Option<usize>) -> Result<Value, String> {
+fn coerce_json<J: JsonLike>(
+    json: &J,
+    ty: &Type,
+    field: Option<usize>,
+    copy: Option<&LineCopy>,
+) -> Result<Value, String> {
     let wrong = |expected: &str| format!("expected {expected}, found {}", json.kind());
     Ok(match ty {
         Type::Text => match json.string() {
             Some(s) => Value::Text(Text {
-                text: Arc::from(s),
+                text: copy.map_or_else(|| s.into(), |c| c.text(s)),
                 origin: field.map_or(Origin::None, Origin::Field),
             }),
             None => return Err(wrong("a string")),
@@ -546,7 +578,7 @@ fn coerce_json<J: JsonLike>(json: &J, ty: &Type, field: Option<usize>) -> Result
                         if item.is_null() && elem.is_optional() {
                             Ok(Value::Missing)
                         } else {
-                            coerce_json(item, elem.base(), None)
+                            coerce_json(item, elem.base(), None, copy)
                                 .map_err(|e| format!("item {i}: {e}"))
                         }
                     })
@@ -639,6 +671,38 @@ mod tests {
                 currency: Currency::Eur
             })
         );
+    }
+
+    /// Texts without escapes are ranges of one copy of the line; a text
+    /// the parser had to unescape is a copy of its own. Both read right.
+    #[test]
+    fn texts_share_one_copy_of_the_line_unless_escaped() {
+        let line = r#"{"a":"Libre dès lundi","b":"deux \"mots\" é","c":"5 €"}"#;
+        let field = |name: &str| Field {
+            name: name.into(),
+            ty: Type::Text,
+            span: None,
+        };
+        let schema = Schema {
+            name: "ad".into(),
+            fields: vec![field("c"), field("b"), field("a")],
+            time_field: None,
+            span: None,
+        };
+        let r = decode(&schema, line).unwrap();
+        let text = |i: usize| match &r.values[i] {
+            Value::Text(t) => t.text.clone(),
+            other => panic!("{other:?}"),
+        };
+        let (c, b, a) = (text(0), text(1), text(2));
+        assert_eq!(
+            (&*a, &*b, &*c),
+            ("Libre dès lundi", "deux \"mots\" é", "5 €")
+        );
+        assert!(a.shares_buffer_with(&c));
+        assert!(!a.shares_buffer_with(&b));
+        let parsed: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(decode_value(&schema, &parsed).unwrap(), r);
     }
 
     #[test]
