@@ -3,7 +3,10 @@
 //! through the `Pipeline` on 2 threads. Every line is either scanned or
 //! rejected, exactly once and in order; both ways agree line by line
 //! (outcome and verdict); evidence lies on character boundaries of the
-//! record's text.
+//! record's text. Decoding a line straight from its text (`decode`, the
+//! hot path, whose texts are ranges of one copy of the line) gives what
+//! decoding its parsed `serde_json::Value` gives (`decode_value`), record
+//! or error.
 //!
 //! The pipeline only uses its second thread for batches of more than 64
 //! lines, and gives each thread one half of the batch. So the batch is the
@@ -48,6 +51,9 @@ pub fn run(data: &[u8]) {
     let mut scanner = pack.scanner();
     let mut direct = Vec::with_capacity(lines.len());
     for line in &lines {
+        if let Ok(text) = std::str::from_utf8(&line.bytes) {
+            same_as_decode_value(pack, text, scanner.decode(text));
+        }
         let outcome = std::str::from_utf8(&line.bytes)
             .ok()
             .and_then(|text| scanner.decode(text).ok().map(|r| (text, r)))
@@ -100,4 +106,26 @@ pub fn run(data: &[u8]) {
         lines.len(),
         "read != scanned + rejected"
     );
+}
+
+/// `decode(text)` against `decode_value` of the parsed line: the same
+/// record, or the same error when the line is JSON; an error when it is
+/// not.
+fn same_as_decode_value(
+    pack: &vigie::Pack,
+    text: &str,
+    decoded: Result<vigie::Record, vigie::RecordError>,
+) {
+    let schema = &pack.checked().schema;
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(json) => assert_eq!(
+            decoded,
+            vigie::scan::record::decode_value(schema, &json),
+            "decode and decode_value disagree on {text:?}"
+        ),
+        Err(_) => assert!(
+            decoded.is_err(),
+            "decoded a line serde_json rejects: {text:?}"
+        ),
+    }
 }
