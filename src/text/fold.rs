@@ -975,6 +975,30 @@ mod tests {
         }
     }
 
+    /// `fold_chars` copies ASCII runs as they are and lower-cases the
+    /// whole text at the end: right only if, with `case`, no character
+    /// folds to an ASCII capital. Every character, with and without
+    /// `accents`.
+    #[test]
+    fn with_case_no_character_folds_to_an_ascii_capital() {
+        for profile in [FoldProfile::CASE, FoldProfile::DEFAULT] {
+            let (mut text, mut map) = (String::new(), Vec::new());
+            for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+                text.clear();
+                map.clear();
+                let mut sink = Sink {
+                    text: &mut text,
+                    map: Dense(&mut map),
+                };
+                fold_char(c, 0, profile, &mut sink);
+                assert!(
+                    !text.bytes().any(|b| b.is_ascii_uppercase()),
+                    "{c:?} folds to {text:?}"
+                );
+            }
+        }
+    }
+
     /// The Latin-1 shortcut of `fold_chars` gives what `fold_char` gives,
     /// text and map, for every character it could take.
     #[test]
