@@ -51,17 +51,14 @@ pub fn run(data: &[u8]) {
     let mut scanner = pack.scanner();
     let mut direct = Vec::with_capacity(lines.len());
     for line in &lines {
-        if let Ok(text) = std::str::from_utf8(&line.bytes) {
-            same_as_decode_value(pack, text, scanner.decode(text));
-        }
-        let outcome = std::str::from_utf8(&line.bytes)
-            .ok()
-            .and_then(|text| scanner.decode(text).ok().map(|r| (text, r)))
-            .map(|(text, record)| {
-                let verdict = scanner.scan(&record);
-                crate::check_evidence(text, &verdict);
-                verdict
-            });
+        let outcome = std::str::from_utf8(&line.bytes).ok().and_then(|text| {
+            let decoded = scanner.decode(text);
+            same_as_decode_value(pack, text, &decoded);
+            let record = decoded.ok()?;
+            let verdict = scanner.scan(&record);
+            crate::check_evidence(text, &verdict);
+            Some(verdict)
+        });
         direct.push(outcome);
     }
 
@@ -114,13 +111,13 @@ pub fn run(data: &[u8]) {
 fn same_as_decode_value(
     pack: &vigie::Pack,
     text: &str,
-    decoded: Result<vigie::Record, vigie::RecordError>,
+    decoded: &Result<vigie::Record, vigie::RecordError>,
 ) {
     let schema = &pack.checked().schema;
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(json) => assert_eq!(
             decoded,
-            vigie::scan::record::decode_value(schema, &json),
+            &vigie::scan::record::decode_value(schema, &json),
             "decode and decode_value disagree on {text:?}"
         ),
         Err(_) => assert!(

@@ -369,9 +369,10 @@ fn ascii_space(b: u8) -> bool {
 /// Ad text is mostly ASCII, where folding is at most lower-casing: runs of
 /// ASCII bytes that fold to themselves (anything but white space, and
 /// single spaces after it) are copied in one go, with one map entry for
-/// the run, and lower-cased with the rest of the text at the end; other white space and other characters go one
-/// at a time through [`fold_char`], which gives the same result on an
-/// ASCII character as the run does.
+/// the run, and lower-cased with the rest of the text at the end; other
+/// white space and other characters go one at a time through
+/// [`fold_char`], which gives the same result on an ASCII character as the
+/// run does.
 fn fold_chars<M: MapOut>(original: &str, profile: FoldProfile, out: &mut Sink<M>) {
     // With `emoji`, a keycap (`6️⃣`: digit, U+FE0F, U+20E3) is its digit:
     // the two marks go, wherever they are (so no mark left over can make a
@@ -841,9 +842,9 @@ mod tests {
     }
 
     proptest! {
-        /// The block-at-a-time run scan stops where the byte-by-byte rule
-        /// does, wherever the run starts (texts of several blocks, stops
-        /// anywhere in a block or on its edges).
+        /// The eight-bytes-at-a-time run scan stops where the byte-by-byte
+        /// rule does, wherever the run starts (texts of many words, stops
+        /// anywhere in a word or on its edges).
         #[test]
         fn ascii_run_end_stops_where_bytes_one_by_one_do(
             text in "[a-zA-Z0-9 \t\r\n\x01\x1f\x7f\u{80}éÉ’\u{a0}]{1,140}"
