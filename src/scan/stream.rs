@@ -20,9 +20,11 @@
 //!
 //! Memory is bounded by the ads inside the longest window, not by the
 //! stream: an entry lives exactly as long as its window covers it. Per ad
-//! and window that is one entry (about 64 bytes, plus 8 per band for a
-//! fingerprint) and a place in each of its groups (8 bytes in a hash
-//! table; a group of one ad, the common case, needs nothing more).
+//! and window that is one entry (48 bytes), its keys (8 bytes per group,
+//! in one queue per window) and a place in each of its groups (24 bytes in
+//! a hash table; a group of one ad, the common case, needs nothing more).
+//! Queues and tables give memory back when the window holds far fewer ads
+//! than it once did, so memory follows the window, not the stream's past.
 //!
 //! An ad older than one already observed (*late*, possible on standard
 //! input) is scored against the ads already in the windows but not
@@ -35,6 +37,7 @@ use crate::value::Value;
 use std::collections::hash_map::Entry::{Occupied, Vacant};
 use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The windows' maps are keyed by hashes that are already well mixed
@@ -60,6 +63,21 @@ impl std::hash::Hasher for KeyHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+}
+
+/// Below this many items, a queue or table is not worth shrinking.
+const SHRINK_FROM: usize = 8;
+
+/// Heap bytes of a hash table: its buckets (key, value and one control
+/// byte each), from its capacity (7/8 of the buckets, or all but one for
+/// small tables, in hashbrown).
+fn table_bytes<V>(table: &Keyed<V>) -> usize {
+    let buckets = match table.capacity() {
+        0 => 0,
+        c if c < 8 => (c + 1).next_power_of_two(),
+        c => (c * 8 / 7).next_power_of_two(),
+    };
+    buckets * (std::mem::size_of::<(u64, V)>() + 1)
 }
 
 /// How many other ads an aggregate names as evidence.
@@ -96,31 +114,10 @@ struct Entry {
     time: i64,
     id: Arc<str>,
     value: Option<u64>,
-    /// The groups it is in, to leave them when it expires.
-    keys: Keys,
-}
-
-/// One group for a plain key, one per LSH band for a fingerprint.
-#[derive(Debug)]
-enum Keys {
-    One(u64),
-    Bands(Box<[u64]>),
-}
-
-impl Keys {
-    fn new(keys: &[u64]) -> Keys {
-        match keys {
-            [key] => Keys::One(*key),
-            _ => Keys::Bands(keys.into()),
-        }
-    }
-
-    fn as_slice(&self) -> &[u64] {
-        match self {
-            Keys::One(key) => std::slice::from_ref(key),
-            Keys::Bands(keys) => keys,
-        }
-    }
+    /// How many groups it is in (1, or [`BANDS`] for a fingerprint): its
+    /// keys are the next `groups` of the window's `keys` queue, which it
+    /// leaves with them when it expires.
+    groups: u8,
 }
 
 /// The ads of one key in one window, oldest first, by their *place* in the
@@ -170,6 +167,12 @@ impl Group {
 
     /// Drops the oldest entry (whose value is `value`); true when none is
     /// left.
+    ///
+    /// A group gives its memory back as it empties: one ad left is a place
+    /// again, and a queue at a quarter of its capacity is halved. Without
+    /// that, a group keeps the largest size it ever had, and the groups
+    /// that never empty (a template text, a busy phone) make memory creep
+    /// with the length of the stream rather than follow the window.
     fn expire_oldest(&mut self, value: Option<u64>) -> bool {
         let Group::Many(queue) = self else {
             return true;
@@ -183,7 +186,31 @@ impl Group {
                 }
             }
         }
-        queue.places.is_empty()
+        match queue.places.len() {
+            0 => return true,
+            1 => *self = Group::One(queue.places[0]),
+            n => {
+                if queue.places.capacity() >= 4 * n.max(SHRINK_FROM) {
+                    queue.places.shrink_to(2 * n);
+                }
+                if queue.values.capacity() >= 4 * queue.values.len().max(SHRINK_FROM) {
+                    queue.values.shrink_to(2 * queue.values.len());
+                }
+            }
+        }
+        false
+    }
+
+    /// Heap bytes held by this group beyond its slot in the table.
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Group::One(_) => 0,
+            Group::Many(queue) => {
+                std::mem::size_of::<Queue>()
+                    + queue.places.capacity() * std::mem::size_of::<u64>()
+                    + table_bytes(&queue.values)
+            }
+        }
     }
 
     fn len(&self) -> usize {
@@ -216,6 +243,10 @@ struct Window {
     distinct: bool,
     groups: Keyed<Group>,
     entries: VecDeque<Entry>,
+    /// The group keys of the entries, in the same order (one queue for
+    /// all, rather than a boxed slice per fingerprint entry: an allocation
+    /// per ad that lived for the whole window).
+    keys: VecDeque<u64>,
     /// The place of `entries[0]`.
     first: u64,
     /// (ad, group) pairs held: what [`Stream::entries`] reports.
@@ -245,6 +276,13 @@ impl Stream {
     /// (Ad, group) pairs held in all windows (what memory grows with).
     pub fn entries(&self) -> usize {
         self.windows.iter().map(|w| w.pairs).sum()
+    }
+
+    /// Heap bytes the windows hold (an estimate from the capacities of
+    /// their queues and tables; ids are not counted, as they are shared
+    /// with the verdicts). What [`Stream::entries`] costs in memory.
+    pub fn heap_bytes(&self) -> usize {
+        self.windows.iter().map(Window::heap_bytes).sum()
     }
 
     /// The latest time observed so far.
@@ -308,6 +346,7 @@ impl Window {
             distinct,
             groups: Keyed::default(),
             entries: VecDeque::new(),
+            keys: VecDeque::new(),
             first: 0,
             pairs: 0,
         }
@@ -323,8 +362,9 @@ impl Window {
             time,
             id,
             value,
-            keys: Keys::new(keys),
+            groups: keys.len() as u8,
         });
+        self.keys.extend(keys);
         // Keep the table at most half full. Ads come and go all the time,
         // and hashbrown, once its removed slots run out, rehashes in place
         // only when at most half its capacity is live; otherwise it
@@ -355,18 +395,39 @@ impl Window {
                 break;
             };
             self.first += 1;
-            let keys = entry.keys.as_slice();
             // Groups are in insertion order, so this entry is the oldest
             // of each of its groups.
-            for key in keys {
-                if let Some(group) = self.groups.get_mut(key) {
+            for key in self.keys.drain(..entry.groups as usize) {
+                if let Some(group) = self.groups.get_mut(&key) {
                     if group.expire_oldest(entry.value) {
-                        self.groups.remove(key);
+                        self.groups.remove(&key);
                     }
                 }
             }
-            self.pairs -= keys.len();
+            self.pairs -= entry.groups as usize;
         }
+        // Give memory back when the window holds far fewer ads than it
+        // once did (the stream slowed down): the table at an eighth of its
+        // capacity, the queue at a quarter. The thresholds leave room, so
+        // that a window that refills does not shrink and grow in turn.
+        if self.groups.capacity() >= 8 * self.groups.len().max(SHRINK_FROM) {
+            self.groups.shrink_to(3 * self.groups.len());
+        }
+        if self.entries.capacity() >= 4 * self.entries.len().max(SHRINK_FROM) {
+            self.entries.shrink_to(2 * self.entries.len());
+        }
+        if self.keys.capacity() >= 4 * self.keys.len().max(SHRINK_FROM) {
+            self.keys.shrink_to(2 * self.keys.len());
+        }
+    }
+
+    /// Heap bytes held by the window: its queue, its table and its groups
+    /// (an estimate from capacities, not the allocator's count).
+    fn heap_bytes(&self) -> usize {
+        let entries = self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.keys.capacity() * std::mem::size_of::<u64>();
+        let groups: usize = self.groups.values().map(Group::heap_bytes).sum();
+        entries + table_bytes(&self.groups) + groups
     }
 
     /// How many distinct values the entries of `group` hold.
@@ -400,9 +461,10 @@ impl Window {
             };
         }
         // A fingerprint: the ads sharing enough of its band groups.
-        let (union, values) = self.fingerprint_matches(keys, i64::MIN, i64::MAX);
+        let all = self.first..this + 1;
+        let union = self.fingerprint_matches(keys, all);
         let value = if self.distinct {
-            values.len()
+            self.distinct_values_of(&union).len()
         } else {
             union.len()
         };
@@ -410,62 +472,69 @@ impl Window {
             value: Value::Number(value as f64),
             related: union
                 .iter()
-                .filter(|&&(p, _)| p != this)
+                .filter(|&&p| p != this)
                 .take(RELATED)
-                .map(|(_, e)| Arc::clone(&e.id))
+                .map(|&p| Arc::clone(&self.entry(p).id))
                 .collect(),
         }
     }
 
-    /// The entries, with their places, most recent first, that share at
-    /// least `MIN_SHARED_BANDS` band groups with `keys` (or the one group of
-    /// a plain key), with a time in `oldest..=newest`; and their distinct
-    /// values.
-    fn fingerprint_matches(
-        &self,
-        keys: &[u64],
-        oldest: i64,
-        newest: i64,
-    ) -> (Vec<(u64, &Entry)>, Vec<u64>) {
+    /// The places of the entries in `range` that share at least
+    /// `MIN_SHARED_BANDS` band groups with `keys` (or are in the one group
+    /// of a plain key), most recent first.
+    ///
+    /// This is the stream's hot loop when texts repeat: a band group shared
+    /// by thousands of ads (a template, boilerplate) is read whole for each
+    /// of them. So it reads places only, never the entries behind them (a
+    /// cache miss each, a third of a `rules/fr` scan when it did), and it
+    /// sorts with the standard library's stable sort, which finds the
+    /// groups' places already in ascending runs and merges them.
+    fn fingerprint_matches(&self, keys: &[u64], range: Range<u64>) -> Vec<u64> {
         let needed = if keys.len() > 1 { MIN_SHARED_BANDS } else { 1 };
-        // Every (entry, group) pair in range, most recent entry first; an
-        // entry in n of the groups appears n times in a row. (A sort of a
-        // few dozen places instead of a hash map per call.)
-        let mut seen: Vec<(u64, &Entry)> = Vec::new();
+        // Every (entry, group) pair in range, by place; an entry in n of
+        // the groups appears n times in a row.
+        let mut seen: Vec<u64> = Vec::new();
         for key in keys {
             if let Some(group) = self.groups.get(key) {
-                seen.extend(
-                    group
-                        .places()
-                        .map(|p| (p, self.entry(p)))
-                        .filter(|(_, e)| e.time >= oldest && e.time <= newest),
-                );
+                seen.extend(group.places().filter(|p| range.contains(p)));
             }
         }
-        seen.sort_unstable_by_key(|&(p, _)| std::cmp::Reverse(p));
-        let mut union: Vec<(u64, &Entry)> = Vec::new();
-        for run in seen.chunk_by(|a, b| a.0 == b.0) {
-            if run.len() >= needed {
-                union.push(run[0]);
-            }
-        }
-        let mut values: Vec<u64> = union.iter().filter_map(|(_, e)| e.value).collect();
+        seen.sort();
+        seen.chunk_by(|a, b| a == b)
+            .rev()
+            .filter(|run| run.len() >= needed)
+            .map(|run| run[0])
+            .collect()
+    }
+
+    /// The distinct values of the entries at `places`, sorted.
+    fn distinct_values_of(&self, places: &[u64]) -> Vec<u64> {
+        let mut values: Vec<u64> = places.iter().filter_map(|&p| self.entry(p).value).collect();
         values.sort_unstable();
         values.dedup();
-        (union, values)
+        values
+    }
+
+    /// The places of the entries with a time in `oldest..=newest`: a range,
+    /// as the queue is in time order.
+    fn places_between(&self, oldest: i64, newest: i64) -> Range<u64> {
+        let lo = self.entries.partition_point(|e| e.time < oldest);
+        let hi = self.entries.partition_point(|e| e.time <= newest);
+        self.first + lo as u64..self.first + hi.max(lo) as u64
     }
 
     /// The aggregate for a late ad, which is not inserted: the ads of its
     /// window already seen, plus itself.
     fn read_late(&self, t: i64, keys: &[u64], value: Option<u64>) -> AggregateValue {
         let oldest = t.saturating_sub(self.within);
-        let (union, mut values) = self.fingerprint_matches(keys, oldest, t);
-        if let Some(v) = value {
-            if let Err(at) = values.binary_search(&v) {
-                values.insert(at, v);
-            }
-        }
+        let union = self.fingerprint_matches(keys, self.places_between(oldest, t));
         let value = if self.distinct {
+            let mut values = self.distinct_values_of(&union);
+            if let Some(v) = value {
+                if let Err(at) = values.binary_search(&v) {
+                    values.insert(at, v);
+                }
+            }
             values.len()
         } else {
             union.len() + 1
@@ -475,7 +544,7 @@ impl Window {
             related: union
                 .iter()
                 .take(RELATED)
-                .map(|(_, e)| Arc::clone(&e.id))
+                .map(|&p| Arc::clone(&self.entry(p).id))
                 .collect(),
         }
     }
@@ -707,6 +776,55 @@ mod tests {
                 .map(|k| Arc::from(k.id.as_str()))
                 .collect(),
         }
+    }
+
+    /// One `count(by: phone, within: 10 s)` window, fed `ads` as (time,
+    /// phone) pairs.
+    fn phone_window(ads: impl IntoIterator<Item = (i64, u8)>) -> Stream {
+        let mut stream = Stream {
+            windows: vec![Window::new(WITHIN, false)],
+            watermark: None,
+        };
+        for (i, (time, phone)) in ads.into_iter().enumerate() {
+            let input = AggregateInput {
+                key: Value::Number(phone.into()),
+                value: Value::Missing,
+            };
+            stream.observe(Some(time), &format!("ad{i}"), &[input]);
+        }
+        stream
+    }
+
+    #[test]
+    fn the_sizes_the_module_doc_gives_hold() {
+        assert_eq!(std::mem::size_of::<Entry>(), 48);
+        assert_eq!(std::mem::size_of::<(u64, Group)>(), 24);
+    }
+
+    #[test]
+    fn memory_follows_the_window_not_the_largest_group_it_ever_had() {
+        // A burst of 2,000 ads on phone 1 at time 0, then 300 seconds of
+        // one ad a second on phones 1 to 5: the burst leaves the window
+        // after 10 s, but phone 1's group never empties.
+        let burst = (0..2000).map(|_| (0, 1));
+        let steady = || (1..=300).map(|t| (t, (t % 5) as u8 + 1));
+        let mut peak = phone_window(burst.clone());
+        let at_peak = peak.heap_bytes();
+        for (i, (t, phone)) in steady().enumerate() {
+            let input = AggregateInput {
+                key: Value::Number(phone.into()),
+                value: Value::Missing,
+            };
+            peak.observe(Some(t), &format!("late{i}"), &[input]);
+        }
+        let after = peak.heap_bytes();
+        let reference = phone_window(steady()).heap_bytes();
+        assert_eq!(peak.entries(), phone_window(steady()).entries());
+        assert!(at_peak > 40 * reference, "{at_peak} vs {reference}");
+        assert!(
+            after <= 4 * reference,
+            "after the burst: {after} bytes; without it: {reference}"
+        );
     }
 
     proptest! {
