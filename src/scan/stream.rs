@@ -230,6 +230,126 @@ impl Group {
     }
 }
 
+/// A window's groups by key, in [`SHARDS`] hash tables of staggered sizes.
+///
+/// # Why not one table
+///
+/// A table's capacity is a power of two, and it must stay at most half
+/// full: ads come and go all the time, and hashbrown, once its removed
+/// slots run out, rehashes in place only when at most half its capacity
+/// is live; otherwise it doubles. So one table doubles whenever the number
+/// of live groups crosses a power of two, however slightly: in session 9
+/// the 7-day fingerprint window of `rules/fr` (12 million band groups)
+/// doubled after 8.5 million ads of a steady stream, and peak RSS jumped
+/// from 1.40 to 1.60 GB while the window held the same week of ads.
+///
+/// Split in shards of equal share, the tables would still double together.
+/// So shard `i` takes a share of the keys proportional to `2^(i/SHARDS)`:
+/// as the live count grows, the shards cross their powers of two one after
+/// the other, at evenly spaced points of `log2(live)`, and the memory of
+/// the groups grows in steps of a few percent instead of doubling at once
+/// (`groups_grow_in_small_steps`). A resize also copies one shard, not
+/// the whole table, so it no longer holds two copies of it at the peak.
+#[derive(Debug)]
+struct Groups {
+    shards: Box<[Keyed<Group>]>,
+}
+
+/// How many tables a window's groups are split into.
+const SHARDS: usize = 32;
+
+/// Shard `i` takes the keys whose bits 32..48 are below `SHARD_BOUNDS[i]`
+/// (and not below the previous bound): shares growing as `2^(i/SHARDS)`.
+/// Those bits are used neither for a bucket index (the low bits, in tables
+/// of fewer than 2^32 buckets) nor for hashbrown's control bytes (the top
+/// seven), so each shard still sees well-mixed hashes.
+static SHARD_BOUNDS: std::sync::LazyLock<[u32; SHARDS]> = std::sync::LazyLock::new(|| {
+    let weights: Vec<f64> = (0..SHARDS)
+        .map(|i| (i as f64 / SHARDS as f64).exp2())
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mut bounds = [0u32; SHARDS];
+    let mut sum = 0.0;
+    for (bound, w) in bounds.iter_mut().zip(&weights) {
+        sum += w;
+        *bound = (sum / total * 65536.0).round() as u32;
+    }
+    bounds[SHARDS - 1] = 65536;
+    bounds
+});
+
+impl Groups {
+    fn new() -> Groups {
+        Groups {
+            shards: (0..SHARDS).map(|_| Keyed::default()).collect(),
+        }
+    }
+
+    fn shard_of(key: u64) -> usize {
+        let bits = (key >> 32) as u16 as u32;
+        SHARD_BOUNDS.partition_point(|&bound| bound <= bits)
+    }
+
+    fn table(&self, key: u64) -> &Keyed<Group> {
+        &self.shards[Self::shard_of(key)]
+    }
+
+    fn table_mut(&mut self, key: u64) -> &mut Keyed<Group> {
+        &mut self.shards[Self::shard_of(key)]
+    }
+
+    fn get(&self, key: u64) -> Option<&Group> {
+        self.table(key).get(&key)
+    }
+
+    /// Adds the entry at `place` to the group of `key`, or starts one.
+    fn push(
+        &mut self,
+        key: u64,
+        place: u64,
+        value: Option<u64>,
+        value_at: impl Fn(u64) -> Option<u64>,
+    ) {
+        let table = self.table_mut(key);
+        // At most half full (see above): grow before, not when hashbrown
+        // would, long after the window has filled.
+        if table.len() >= table.capacity() / 2 {
+            table.reserve(table.len() + 1);
+        }
+        match table.entry(key) {
+            Occupied(mut group) => group.get_mut().push(place, value, value_at),
+            Vacant(slot) => {
+                slot.insert(Group::One(place));
+            }
+        }
+    }
+
+    /// Takes the oldest entry (whose value is `value`) out of the group of
+    /// `key`, dropping the group when it is empty.
+    fn expire_oldest(&mut self, key: u64, value: Option<u64>) {
+        let table = self.table_mut(key);
+        if let Some(group) = table.get_mut(&key) {
+            if group.expire_oldest(value) {
+                table.remove(&key);
+                // Give memory back when the table holds far fewer groups
+                // than it once did (the stream slowed down); the room left
+                // keeps a table that refills from shrinking and growing in
+                // turn.
+                if table.capacity() >= 8 * table.len().max(SHRINK_FROM) {
+                    table.shrink_to(3 * table.len());
+                }
+            }
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|table| table_bytes(table) + table.values().map(Group::heap_bytes).sum::<usize>())
+            .sum()
+    }
+}
+
 /// One aggregate's window: the ads it covers, oldest first, and their
 /// groups by key.
 ///
@@ -241,7 +361,7 @@ impl Group {
 struct Window {
     within: i64,
     distinct: bool,
-    groups: Keyed<Group>,
+    groups: Groups,
     entries: VecDeque<Entry>,
     /// The group keys of the entries, in the same order (one queue for
     /// all, rather than a boxed slice per fingerprint entry: an allocation
@@ -344,7 +464,7 @@ impl Window {
         Window {
             within,
             distinct,
-            groups: Keyed::default(),
+            groups: Groups::new(),
             entries: VecDeque::new(),
             keys: VecDeque::new(),
             first: 0,
@@ -365,25 +485,10 @@ impl Window {
             groups: keys.len() as u8,
         });
         self.keys.extend(keys);
-        // Keep the table at most half full. Ads come and go all the time,
-        // and hashbrown, once its removed slots run out, rehashes in place
-        // only when at most half its capacity is live; otherwise it
-        // doubles. Left to itself, the largest table of `rules/fr` doubled
-        // long after its window had filled (peak RSS 298 MB at 435,000 ads,
-        // 404 MB at 1.7 million); growing it here, while the window fills,
-        // reaches the same size at once and memory stays flat after.
-        if self.groups.len() + keys.len() > self.groups.capacity() / 2 {
-            self.groups.reserve(self.groups.len() + keys.len());
-        }
         let (entries, first) = (&self.entries, self.first);
         let value_at = |p: u64| entries[(p - first) as usize].value;
         for &key in keys {
-            match self.groups.entry(key) {
-                Occupied(mut group) => group.get_mut().push(place, value, value_at),
-                Vacant(slot) => {
-                    slot.insert(Group::One(place));
-                }
-            }
+            self.groups.push(key, place, value, value_at);
         }
         self.pairs += keys.len();
     }
@@ -398,21 +503,13 @@ impl Window {
             // Groups are in insertion order, so this entry is the oldest
             // of each of its groups.
             for key in self.keys.drain(..entry.groups as usize) {
-                if let Some(group) = self.groups.get_mut(&key) {
-                    if group.expire_oldest(entry.value) {
-                        self.groups.remove(&key);
-                    }
-                }
+                self.groups.expire_oldest(key, entry.value);
             }
             self.pairs -= entry.groups as usize;
         }
         // Give memory back when the window holds far fewer ads than it
-        // once did (the stream slowed down): the table at an eighth of its
-        // capacity, the queue at a quarter. The thresholds leave room, so
-        // that a window that refills does not shrink and grow in turn.
-        if self.groups.capacity() >= 8 * self.groups.len().max(SHRINK_FROM) {
-            self.groups.shrink_to(3 * self.groups.len());
-        }
+        // once did (the stream slowed down): the queues at a quarter of
+        // their capacity (the tables shrink in `Groups::expire_oldest`).
         if self.entries.capacity() >= 4 * self.entries.len().max(SHRINK_FROM) {
             self.entries.shrink_to(2 * self.entries.len());
         }
@@ -426,8 +523,7 @@ impl Window {
     fn heap_bytes(&self) -> usize {
         let entries = self.entries.capacity() * std::mem::size_of::<Entry>()
             + self.keys.capacity() * std::mem::size_of::<u64>();
-        let groups: usize = self.groups.values().map(Group::heap_bytes).sum();
-        entries + table_bytes(&self.groups) + groups
+        entries + self.groups.heap_bytes()
     }
 
     /// How many distinct values the entries of `group` hold.
@@ -442,7 +538,9 @@ impl Window {
     fn read(&self, keys: &[u64]) -> AggregateValue {
         let this = self.first + self.entries.len() as u64 - 1;
         if let [key] = keys {
-            let group = &self.groups[key];
+            let Some(group) = self.groups.get(*key) else {
+                return AggregateValue::missing();
+            };
             let value = if self.distinct {
                 self.distinct_values(group)
             } else {
@@ -495,7 +593,7 @@ impl Window {
         // the groups appears n times in a row.
         let mut seen: Vec<u64> = Vec::new();
         for key in keys {
-            if let Some(group) = self.groups.get(key) {
+            if let Some(group) = self.groups.get(*key) {
                 seen.extend(group.places().filter(|p| range.contains(p)));
             }
         }
@@ -799,6 +897,32 @@ mod tests {
     fn the_sizes_the_module_doc_gives_hold() {
         assert_eq!(std::mem::size_of::<Entry>(), 48);
         assert_eq!(std::mem::size_of::<(u64, Group)>(), 24);
+    }
+
+    #[test]
+    fn groups_grow_in_small_steps() {
+        // One table would double (+100 %) each time the live groups cross
+        // a power of two; staggered shards cross theirs one at a time.
+        let mut groups = Groups::new();
+        let tables = |g: &Groups| g.shards.iter().map(table_bytes).sum::<usize>();
+        let mut before = tables(&groups);
+        let mut worst: f64 = 0.0;
+        for place in 0..300_000u64 {
+            groups.push(mix(place), place, None, |_| None);
+            let now = tables(&groups);
+            if place >= 10_000 {
+                worst = worst.max(now as f64 / before as f64);
+            }
+            before = now;
+        }
+        assert!(worst < 1.1, "a step of {:.0} %", (worst - 1.0) * 100.0);
+        // And the staggering costs no more than one table would at worst:
+        // buckets at least a quarter full.
+        let buckets = tables(&groups) / (std::mem::size_of::<(u64, Group)>() + 1);
+        assert!(buckets <= 4 * 300_000, "{buckets} buckets");
+        let used: Vec<usize> = groups.shards.iter().map(|t| t.len()).collect();
+        assert!(used.iter().all(|&n| n > 0), "{used:?}");
+        assert!(used[SHARDS - 1] > used[0], "{used:?}");
     }
 
     #[test]
