@@ -108,6 +108,11 @@ impl Scanner {
         self.stream.entries()
     }
 
+    /// The scanner's own stream windows (what [`Scanner::scan`] observes).
+    pub fn stream(&self) -> &Stream {
+        &self.stream
+    }
+
     /// Scores one record. Records must come in time order for the stream
     /// rules; one older than a record already scanned is marked `late`.
     pub fn scan(&mut self, record: &Record) -> Verdict {

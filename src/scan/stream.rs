@@ -405,6 +405,15 @@ impl Stream {
         self.windows.iter().map(Window::heap_bytes).sum()
     }
 
+    /// Groups held in all windows (distinct keys, or LSH bands of a
+    /// fingerprint): what the windows' hash tables grow with.
+    pub fn groups(&self) -> usize {
+        self.windows
+            .iter()
+            .map(|w| w.groups.shards.iter().map(|t| t.len()).sum::<usize>())
+            .sum()
+    }
+
     /// The latest time observed so far.
     pub fn watermark(&self) -> Option<i64> {
         self.watermark
