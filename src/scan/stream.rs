@@ -241,7 +241,10 @@ impl Group {
 /// of live groups crosses a power of two, however slightly: in session 9
 /// the 7-day fingerprint window of `rules/fr` (12 million band groups)
 /// doubled after 8.5 million ads of a steady stream, and peak RSS jumped
-/// from 1.40 to 1.60 GB while the window held the same week of ads.
+/// from 1.40 to 1.60 GB while the window held the same week of ads (a
+/// reserve that counted tombstones as used room, fixed since, see
+/// `full`, made such crossings likelier; a live count that wanders near
+/// a power of two still crosses it).
 ///
 /// Split in shards of equal share, the tables would still double together.
 /// So shard `i` takes a share of the keys proportional to `2^(i/SHARDS)`:
