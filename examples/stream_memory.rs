@@ -17,6 +17,8 @@
 use std::io::BufRead;
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: stream_memory PACK [--every N] < ads.jsonl";
+
 fn rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
@@ -27,14 +29,14 @@ fn rss_mb() -> Option<f64> {
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let (Some(pack_path), mut every) = (args.next(), 500_000u64) else {
-        eprintln!("usage: stream_memory PACK [--every N] < ads.jsonl");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
     while let Some(flag) = args.next() {
         match (flag.as_str(), args.next().and_then(|v| v.parse().ok())) {
             ("--every", Some(n)) if n > 0 => every = n,
             _ => {
-                eprintln!("usage: stream_memory PACK [--every N] < ads.jsonl");
+                eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
         }

@@ -68,11 +68,13 @@ impl std::hash::Hasher for KeyHasher {
 /// Below this many items, a queue or table is not worth shrinking.
 const SHRINK_FROM: usize = 8;
 
-/// Heap bytes of a hash table: its buckets (key, value and one control
-/// byte each), from its capacity (7/8 of the buckets, or all but one for
-/// small tables, in hashbrown).
-fn table_bytes<V>(table: &Keyed<V>) -> usize {
-    let buckets = match table.capacity() {
+/// Heap bytes of a hash table of `capacity` items: its buckets (key, value
+/// and one control byte each; the capacity is 7/8 of the buckets, or all
+/// but one for small tables, in hashbrown). Give the capacity the table
+/// had when last resized: `capacity()` falls as removals leave tombstones
+/// (see [`Groups`]).
+fn table_bytes<V>(capacity: usize) -> usize {
+    let buckets = match capacity {
         0 => 0,
         c if c < 8 => (c + 1).next_power_of_two(),
         c => (c * 8 / 7).next_power_of_two(),
@@ -208,7 +210,7 @@ impl Group {
             Group::Many(queue) => {
                 std::mem::size_of::<Queue>()
                     + queue.places.capacity() * std::mem::size_of::<u64>()
-                    + table_bytes(&queue.values)
+                    + table_bytes::<u32>(queue.values.capacity())
             }
         }
     }
@@ -359,10 +361,14 @@ impl Groups {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.shards
+        let groups: usize = self
+            .shards
             .iter()
-            .map(|table| table_bytes(table) + table.values().map(Group::heap_bytes).sum::<usize>())
-            .sum()
+            .flat_map(|t| t.values())
+            .map(Group::heap_bytes)
+            .sum();
+        let tables: usize = self.full.iter().map(|&c| table_bytes::<Group>(c)).sum();
+        tables + groups
     }
 }
 
@@ -901,21 +907,26 @@ mod tests {
         }
     }
 
-    /// One `count(by: phone, within: 10 s)` window, fed `ads` as (time,
-    /// phone) pairs.
+    /// One `count(by: phone, within: 10 s)` window, fed `ads`.
     fn phone_window(ads: impl IntoIterator<Item = (i64, u8)>) -> Stream {
         let mut stream = Stream {
             windows: vec![Window::new(WITHIN, false)],
             watermark: None,
         };
-        for (i, (time, phone)) in ads.into_iter().enumerate() {
+        observe_phones(&mut stream, ads);
+        stream
+    }
+
+    /// Observes `ads`, (time, phone) pairs, in a stream of one phone window.
+    fn observe_phones(stream: &mut Stream, ads: impl IntoIterator<Item = (i64, u8)>) {
+        for (time, phone) in ads {
             let input = AggregateInput {
                 key: Value::Number(phone.into()),
                 value: Value::Missing,
             };
-            stream.observe(Some(time), &format!("ad{i}"), &[input]);
+            let id = format!("ad{}", stream.entries());
+            stream.observe(Some(time), &id, &[input]);
         }
-        stream
     }
 
     #[test]
@@ -929,7 +940,12 @@ mod tests {
         // One table would double (+100 %) each time the live groups cross
         // a power of two; staggered shards cross theirs one at a time.
         let mut groups = Groups::new();
-        let tables = |g: &Groups| g.shards.iter().map(table_bytes).sum::<usize>();
+        let tables = |g: &Groups| {
+            g.full
+                .iter()
+                .map(|&c| table_bytes::<Group>(c))
+                .sum::<usize>()
+        };
         let mut before = tables(&groups);
         let mut worst: f64 = 0.0;
         for place in 0..300_000u64 {
@@ -987,16 +1003,13 @@ mod tests {
         let steady = || (1..=300).map(|t| (t, (t % 5) as u8 + 1));
         let mut peak = phone_window(burst.clone());
         let at_peak = peak.heap_bytes();
-        for (i, (t, phone)) in steady().enumerate() {
-            let input = AggregateInput {
-                key: Value::Number(phone.into()),
-                value: Value::Missing,
-            };
-            peak.observe(Some(t), &format!("late{i}"), &[input]);
-        }
+        observe_phones(&mut peak, steady());
         let after = peak.heap_bytes();
-        let reference = phone_window(steady()).heap_bytes();
-        assert_eq!(peak.entries(), phone_window(steady()).entries());
+        let reference = phone_window(steady());
+        assert_eq!(peak.entries(), reference.entries());
+        // The last 11 seconds (times 290..=300) hold the five phones.
+        assert_eq!((peak.groups(), reference.groups()), (5, 5));
+        let reference = reference.heap_bytes();
         assert!(at_peak > 40 * reference, "{at_peak} vs {reference}");
         assert!(
             after <= 4 * reference,
