@@ -9,6 +9,11 @@
 //!   | target/release/examples/stream_memory rules/fr --every 500000
 //! ```
 //!
+//! Under each line, one per window (the pack's aggregates in order): its
+//! ads, its groups (and how many hold more than one ad), and its heap in
+//! three parts: the queues of entries and keys, the hash tables of
+//! groups, and the groups' own queues and `distinct` tables.
+//!
 //! Where `benches/stream_trace.sh` shows the process's memory over time,
 //! this tells whether it follows what the windows hold (`groups` and
 //! `heap MB` growing with it) or something else (RSS growing alone: the
@@ -50,15 +55,30 @@ fn main() -> ExitCode {
     };
     let mut scanner = pack.scanner();
     println!("ads read\tpairs\tgroups\theap MB\tRSS MB");
+    let mb = |bytes: usize| bytes as f64 / 1048576.0;
     let report = |n: u64, scanner: &vigie::scan::Scanner| {
         let stream = scanner.stream();
         println!(
             "{n}\t{}\t{}\t{:.1}\t{:.1}",
             stream.entries(),
             stream.groups(),
-            stream.heap_bytes() as f64 / 1048576.0,
+            mb(stream.heap_bytes()),
             rss_mb().unwrap_or(f64::NAN)
         );
+        // Where the heap goes, window by window (the pack's aggregates in
+        // order): a part growing while its ads and groups stay flat is
+        // the one to look at.
+        for (i, w) in stream.memory().iter().enumerate() {
+            println!(
+                "  window {i}: {} ads, {} groups ({} of many); MB: queues {:.1}, tables {:.1}, groups {:.1}",
+                w.ads,
+                w.groups,
+                w.many,
+                mb(w.queue_bytes),
+                mb(w.table_bytes),
+                mb(w.group_bytes)
+            );
+        }
     };
     let (mut read, mut rejected) = (0u64, 0u64);
     for line in std::io::stdin().lock().lines() {

@@ -360,15 +360,34 @@ impl Groups {
         }
     }
 
-    fn heap_bytes(&self) -> usize {
-        let groups: usize = self
-            .shards
-            .iter()
-            .flat_map(|t| t.values())
-            .map(Group::heap_bytes)
-            .sum();
-        let tables: usize = self.full.iter().map(|&c| table_bytes::<Group>(c)).sum();
-        tables + groups
+    /// The tables' bytes, from the capacity each had when last resized
+    /// (`capacity()` falls with tombstones).
+    fn table_bytes(&self) -> usize {
+        self.full.iter().map(|&c| table_bytes::<Group>(c)).sum()
+    }
+}
+
+/// What one window holds, and the heap bytes it takes (estimates from the
+/// capacities of its queues and tables, not the allocator's count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WindowMemory {
+    /// Ads in the window.
+    pub ads: usize,
+    /// Groups (distinct keys, or LSH bands of a fingerprint).
+    pub groups: usize,
+    /// Groups of more than one ad (the others are a place in the table).
+    pub many: usize,
+    /// The queues of entries and of their keys.
+    pub queue_bytes: usize,
+    /// The hash tables of groups.
+    pub table_bytes: usize,
+    /// The queues and `distinct` tables of the groups of many ads.
+    pub group_bytes: usize,
+}
+
+impl WindowMemory {
+    pub fn heap_bytes(&self) -> usize {
+        self.queue_bytes + self.table_bytes + self.group_bytes
     }
 }
 
@@ -425,6 +444,12 @@ impl Stream {
     /// with the verdicts). What [`Stream::entries`] costs in memory.
     pub fn heap_bytes(&self) -> usize {
         self.windows.iter().map(Window::heap_bytes).sum()
+    }
+
+    /// What each window holds, in the pack's aggregate order: where
+    /// [`Stream::heap_bytes`] goes (`examples/stream_memory.rs` prints it).
+    pub fn memory(&self) -> Vec<WindowMemory> {
+        self.windows.iter().map(Window::memory).collect()
     }
 
     /// Groups held in all windows (distinct keys, or LSH bands of a
@@ -552,9 +577,20 @@ impl Window {
     /// Heap bytes held by the window: its queue, its table and its groups
     /// (an estimate from capacities, not the allocator's count).
     fn heap_bytes(&self) -> usize {
-        let entries = self.entries.capacity() * std::mem::size_of::<Entry>()
-            + self.keys.capacity() * std::mem::size_of::<u64>();
-        entries + self.groups.heap_bytes()
+        self.memory().heap_bytes()
+    }
+
+    fn memory(&self) -> WindowMemory {
+        let groups = self.groups.shards.iter().flat_map(|t| t.values());
+        WindowMemory {
+            ads: self.entries.len(),
+            groups: self.groups.shards.iter().map(|t| t.len()).sum(),
+            many: groups.clone().filter(|g| g.len() > 1).count(),
+            queue_bytes: self.entries.capacity() * std::mem::size_of::<Entry>()
+                + self.keys.capacity() * std::mem::size_of::<u64>(),
+            table_bytes: self.groups.table_bytes(),
+            group_bytes: groups.map(Group::heap_bytes).sum(),
+        }
     }
 
     /// How many distinct values the entries of `group` hold.
@@ -1015,6 +1051,26 @@ mod tests {
             after <= 4 * reference,
             "after the burst: {after} bytes; without it: {reference}"
         );
+    }
+
+    #[test]
+    fn memory_says_what_each_window_holds() {
+        // Times 0..=9 on phones 0, 0, 1, 1, 2, ...: five groups of two
+        // ads; at time 20, times 10..=20 stay (WITHIN is 10 s): the ad of
+        // time 20 on phone 10 alone.
+        let mut stream = phone_window((0..10).map(|t| (t, (t / 2) as u8)));
+        let [w] = stream.memory()[..] else {
+            panic!("one window")
+        };
+        assert_eq!((w.ads, w.groups, w.many), (10, 5, 5));
+        assert!(w.queue_bytes >= 10 * std::mem::size_of::<Entry>());
+        assert!(w.table_bytes > 0 && w.group_bytes > 0);
+        assert_eq!(w.heap_bytes(), stream.heap_bytes());
+        observe_phones(&mut stream, [(20, 10)]);
+        let [w] = stream.memory()[..] else {
+            panic!("one window")
+        };
+        assert_eq!((w.ads, w.groups, w.many, w.group_bytes), (1, 1, 0, 0));
     }
 
     proptest! {
