@@ -203,7 +203,10 @@ impl Group {
         false
     }
 
-    /// Heap bytes held by this group beyond its slot in the table.
+    /// Heap bytes held by this group beyond its slot in the table. Its
+    /// `distinct` table is counted from `capacity()`, which tombstones
+    /// lower (see [`Groups`]): a slight underestimate, kept to spare every
+    /// group a field for its capacity at the last resize.
     fn heap_bytes(&self) -> usize {
         match self {
             Group::One(_) => 0,
@@ -360,6 +363,11 @@ impl Groups {
         }
     }
 
+    /// Groups held, in all the tables.
+    fn len(&self) -> usize {
+        self.shards.iter().map(|t| t.len()).sum()
+    }
+
     /// The tables' bytes, from the capacity each had when last resized
     /// (`capacity()` falls with tombstones).
     fn table_bytes(&self) -> usize {
@@ -443,7 +451,7 @@ impl Stream {
     /// their queues and tables; ids are not counted, as they are shared
     /// with the verdicts). What [`Stream::entries`] costs in memory.
     pub fn heap_bytes(&self) -> usize {
-        self.windows.iter().map(Window::heap_bytes).sum()
+        self.memory().iter().map(WindowMemory::heap_bytes).sum()
     }
 
     /// What each window holds, in the pack's aggregate order: where
@@ -455,10 +463,7 @@ impl Stream {
     /// Groups held in all windows (distinct keys, or LSH bands of a
     /// fingerprint): what the windows' hash tables grow with.
     pub fn groups(&self) -> usize {
-        self.windows
-            .iter()
-            .map(|w| w.groups.shards.iter().map(|t| t.len()).sum::<usize>())
-            .sum()
+        self.windows.iter().map(|w| w.groups.len()).sum()
     }
 
     /// The latest time observed so far.
@@ -574,17 +579,12 @@ impl Window {
         }
     }
 
-    /// Heap bytes held by the window: its queue, its table and its groups
-    /// (an estimate from capacities, not the allocator's count).
-    fn heap_bytes(&self) -> usize {
-        self.memory().heap_bytes()
-    }
-
+    /// What the window holds: its queue, its tables and its groups.
     fn memory(&self) -> WindowMemory {
         let groups = self.groups.shards.iter().flat_map(|t| t.values());
         WindowMemory {
             ads: self.entries.len(),
-            groups: self.groups.shards.iter().map(|t| t.len()).sum(),
+            groups: self.groups.len(),
             many: groups.clone().filter(|g| g.len() > 1).count(),
             queue_bytes: self.entries.capacity() * std::mem::size_of::<Entry>()
                 + self.keys.capacity() * std::mem::size_of::<u64>(),
@@ -976,17 +976,11 @@ mod tests {
         // One table would double (+100 %) each time the live groups cross
         // a power of two; staggered shards cross theirs one at a time.
         let mut groups = Groups::new();
-        let tables = |g: &Groups| {
-            g.full
-                .iter()
-                .map(|&c| table_bytes::<Group>(c))
-                .sum::<usize>()
-        };
-        let mut before = tables(&groups);
+        let mut before = groups.table_bytes();
         let mut worst: f64 = 0.0;
         for place in 0..300_000u64 {
             groups.push(mix(place), place, None, |_| None);
-            let now = tables(&groups);
+            let now = groups.table_bytes();
             if place >= 10_000 {
                 worst = worst.max(now as f64 / before as f64);
             }
@@ -995,7 +989,7 @@ mod tests {
         assert!(worst < 1.1, "a step of {:.0} %", (worst - 1.0) * 100.0);
         // And the staggering costs no more than one table would at worst:
         // buckets at least a quarter full.
-        let buckets = tables(&groups) / (std::mem::size_of::<(u64, Group)>() + 1);
+        let buckets = groups.table_bytes() / (std::mem::size_of::<(u64, Group)>() + 1);
         assert!(buckets <= 4 * 300_000, "{buckets} buckets");
         let used: Vec<usize> = groups.shards.iter().map(|t| t.len()).collect();
         assert!(used.iter().all(|&n| n > 0), "{used:?}");
@@ -1018,8 +1012,7 @@ mod tests {
                 full = groups.full.iter().sum::<usize>();
             }
         }
-        let len: usize = groups.shards.iter().map(|t| t.len()).sum();
-        assert_eq!(len, live as usize);
+        assert_eq!(groups.len(), live as usize);
         // A shard whose live count wanders over its threshold may still
         // double once: 2.4 % in all here, against 9.5 % when reserving
         // against `capacity()`.
