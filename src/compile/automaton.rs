@@ -41,8 +41,17 @@
 //! first were, three warm-ups of a 40-byte term cost about as much as the
 //! whole loop on a 280-byte ad.
 //!
-//! A part is at least 32 bytes and twice the longest term, so that the
-//! warm-up stays small beside it; shorter texts run as one chain. An
+//! How many chains: as many as the text has parts of at least 32 bytes
+//! and the longest term's length, up to four. More chains mean fewer
+//! steps one after the other (the loop runs `t = (n + (N - 1) * max_len)
+//! / N` times for `N` chains on `n` bytes) but more steps in all (each
+//! warm-up is read twice); while the loop waits on loads the first
+//! matters, and four chains is where it stops waiting (eight were slower
+//! on long texts). Ad bodies are 200 to 400 bytes and a 1,000-term
+//! lexicon's longest term about 40: when a part had to be twice the
+//! longest term, most bodies ran two chains, and three or four run 8 %
+//! faster on them (session 11, `lex1000` on the generated corpus, AMD
+//! EPYC). Texts shorter than two parts run as one chain. An
 //! automaton that aho-corasick gives a prefilter (a handful of terms, where
 //! skipping ahead with SIMD beats stepping) runs through the library's own
 //! search instead.
@@ -55,8 +64,8 @@ use aho_corasick::{dfa, nfa, Anchored, Input, MatchKind, PatternID};
 /// three times faster but grows with the terms).
 const DFA_TERMS: usize = 20_000;
 
-/// A part of a text that a chain reads is at least this long (and twice
-/// the longest term).
+/// A part of a text that a chain reads is at least this long (and as
+/// long as the longest term).
 const SPLIT_MIN: usize = 32;
 
 /// How many chains run side by side on long texts.
@@ -140,19 +149,25 @@ impl TermAutomaton {
     }
 
     fn run<A: Automaton>(&self, a: &A, hay: &[u8], out: &mut Vec<End>) {
-        // A part shorter than twice the warm-up is not worth it.
-        let part = SPLIT_MIN.max(2 * self.max_len);
         let (start, max_len) = (self.start, self.max_len);
         if self.prefilter {
             library_search(a, hay, out);
-        } else if hay.len() >= CHAINS * part {
-            chains::<CHAINS, A>(a, start, max_len, hay, out);
-        } else if hay.len() >= 2 * part {
-            chains::<2, A>(a, start, max_len, hay, out);
-        } else {
-            chains::<1, A>(a, start, max_len, hay, out);
+            return;
+        }
+        match chain_count(hay.len(), max_len) {
+            4 => chains::<4, A>(a, start, max_len, hay, out),
+            3 => chains::<3, A>(a, start, max_len, hay, out),
+            2 => chains::<2, A>(a, start, max_len, hay, out),
+            _ => chains::<1, A>(a, start, max_len, hay, out),
         }
     }
+}
+
+/// How many chains scan a text of `len` bytes: one per part of at least
+/// [`SPLIT_MIN`] bytes and `max_len` (a part shorter than its warm-up is
+/// not worth it), up to [`CHAINS`].
+fn chain_count(len: usize, max_len: usize) -> usize {
+    (len / SPLIT_MIN.max(max_len)).clamp(1, CHAINS)
 }
 
 fn facts<A: Automaton>(a: &A) -> (Result<StateID, aho_corasick::MatchError>, usize, bool) {
@@ -303,6 +318,22 @@ mod tests {
     }
 
     #[test]
+    fn one_chain_per_part_as_long_as_the_longest_term_up_to_four() {
+        // Short terms: parts of 32 bytes.
+        assert_eq!(chain_count(0, 5), 1);
+        assert_eq!(chain_count(63, 5), 1);
+        assert_eq!(chain_count(64, 5), 2);
+        assert_eq!(chain_count(96, 5), 3);
+        assert_eq!(chain_count(128, 5), 4);
+        assert_eq!(chain_count(10_000, 5), 4);
+        // A 1,000-term lexicon's longest term, 40 bytes, on a 280-byte
+        // body: four parts of 70 bytes.
+        assert_eq!(chain_count(280, 40), 4);
+        assert_eq!(chain_count(119, 40), 2);
+        assert_eq!(chain_count(120, 40), 3);
+    }
+
+    #[test]
     fn hits_across_the_parts_of_a_long_text_and_in_a_short_one() {
         // Terms of varied letters (so that aho-corasick builds no
         // prefilter), and three that the text holds.
@@ -321,7 +352,7 @@ mod tests {
         assert!(!a.prefilter);
         // A hit across the middle of the text, one at each end.
         let mut hay = "w000a ".to_string() + &"z".repeat(60) + "w123t" + &"z".repeat(60) + " w199r";
-        assert!(hay.len() >= SPLIT_MIN.max(4 * a.max_len));
+        assert_eq!(chain_count(hay.len(), a.max_len), 4);
         let mid = hay.len() / 2;
         let across = hay.find("w123t").unwrap();
         assert!(across < mid && mid < across + 5);
