@@ -116,6 +116,9 @@ pub struct MatchBuffers {
     /// allocates only the text and its pieces, once each.
     pub(crate) concat: String,
     pub(crate) pieces: Vec<crate::value::Piece>,
+    /// The evaluator's table of `let` values, kept between records (see
+    /// `Eval::new`).
+    pub(crate) lets: Vec<Option<crate::scan::eval::LetValue>>,
 }
 
 impl Matcher {

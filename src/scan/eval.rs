@@ -47,6 +47,13 @@ pub struct Eval<'a> {
     phones: Vec<(SharedStr, Arc<PiecePhones>)>,
 }
 
+impl Drop for Eval<'_> {
+    fn drop(&mut self) {
+        self.lets.clear();
+        self.bufs.lets = std::mem::take(&mut self.lets);
+    }
+}
+
 impl<'a> Eval<'a> {
     pub fn new(
         compiled: &'a Compiled,
@@ -55,13 +62,19 @@ impl<'a> Eval<'a> {
         source_hits: &'a [Vec<Hit>],
         bufs: &'a mut MatchBuffers,
     ) -> Eval<'a> {
+        // The table of the scanner's last evaluator, cleared (and given
+        // back when this one is dropped): a record has two evaluators
+        // (sources, then rules), which would otherwise allocate one each.
+        let mut lets = std::mem::take(&mut bufs.lets);
+        lets.clear();
+        lets.resize(compiled.pack.lets.len(), None);
         Eval {
             compiled,
             record,
             source_texts,
             source_hits,
             bufs,
-            lets: vec![None; compiled.pack.lets.len()],
+            lets,
             locals: Vec::new(),
             evidence: Vec::new(),
             aggregates: &[],

@@ -59,6 +59,10 @@ pub struct Scanner {
     /// that scanning allocates no per-record vectors of its own.
     scratch: Prepared,
     stream: Stream,
+    /// What [`decode`](Self::decode) parses lines into, kept between
+    /// lines. A `Cell`, since decoding takes `&self`: a scanner is used by
+    /// one thread at a time.
+    decode_buffers: std::cell::Cell<record::DecodeBuffers>,
 }
 
 /// A scanner's per-record buffers (kept apart from `compiled` so that both
@@ -85,12 +89,16 @@ impl Scanner {
             },
             scratch: Prepared::default(),
             stream,
+            decode_buffers: Default::default(),
         }
     }
 
     /// Decodes a JSON line against the pack's schema.
     pub fn decode(&self, line: &str) -> Result<Record, RecordError> {
-        record::decode(&self.compiled.pack.schema, line)
+        let mut buffers = self.decode_buffers.take();
+        let record = record::decode_with(&self.compiled.pack.schema, line, &mut buffers);
+        self.decode_buffers.set(buffers);
+        record
     }
 
     /// True when the pack has stream rules (`count`, `distinct`).

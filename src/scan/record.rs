@@ -61,8 +61,35 @@ fn err(reason: impl Into<String>) -> RecordError {
 /// exactly as [`decode_value`] does with a parsed object, so the first
 /// error reported is the same.
 pub fn decode(schema: &Schema, line: &str) -> Result<Record, RecordError> {
+    decode_with(schema, line, &mut DecodeBuffers::default())
+}
+
+/// The table of slots [`decode`] parses a line into, kept between lines
+/// (a [`Scanner`](super::Scanner) holds one): its allocation is reused.
+#[derive(Default)]
+pub struct DecodeBuffers {
+    /// Always empty between lines; `'static` because no line outlives it.
+    slots: Vec<Option<Json<'static>>>,
+}
+
+/// The same vector, emptied, for values of another lifetime. Its
+/// allocation is kept: collecting a `map` of a vector's own `into_iter`
+/// into a vector of a type of the same size and alignment reuses the
+/// buffer in place (the standard library's in-place iteration).
+fn recycle<'a, 'b>(mut slots: Vec<Option<Json<'a>>>) -> Vec<Option<Json<'b>>> {
+    slots.clear();
+    slots.into_iter().map(|_| None).collect()
+}
+
+/// [`decode`], reusing `buffers`.
+pub fn decode_with(
+    schema: &Schema,
+    line: &str,
+    buffers: &mut DecodeBuffers,
+) -> Result<Record, RecordError> {
     let mut de = serde_json::Deserializer::from_str(line);
-    let parsed = LineSeed(schema)
+    let slots = recycle(std::mem::take(&mut buffers.slots));
+    let parsed = LineSeed(schema, slots)
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|()| v))
         .map_err(|e| err(format!("invalid JSON: {e}")))?;
@@ -75,10 +102,18 @@ pub fn decode(schema: &Schema, line: &str) -> Result<Record, RecordError> {
         copy: Arc::from(line),
     };
     let mut values = Vec::with_capacity(schema.fields.len());
-    for ((i, field), slot) in schema.fields.iter().enumerate().zip(slots) {
-        values.push(field_value(field, i, slot.as_ref(), Some(&copy))?);
+    let mut result = Ok(());
+    for ((i, field), slot) in schema.fields.iter().enumerate().zip(&slots) {
+        match field_value(field, i, slot.as_ref(), Some(&copy)) {
+            Ok(value) => values.push(value),
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
     }
-    Ok(Record { values })
+    buffers.slots = recycle(slots);
+    result.map(|()| Record { values })
 }
 
 /// The line a record is decoded from, and one copy of it that the
@@ -243,23 +278,24 @@ enum Line<'a> {
     Other(&'static str),
 }
 
-struct LineSeed<'s>(&'s Schema);
+/// The schema, and an empty table of slots to fill (see [`DecodeBuffers`]).
+struct LineSeed<'s, 'de>(&'s Schema, Vec<Option<Json<'de>>>);
 
-impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
+impl<'de> DeserializeSeed<'de> for LineSeed<'_, 'de> {
     type Value = Line<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Line<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for LineSeed<'_> {
+impl<'de> Visitor<'de> for LineSeed<'_, 'de> {
     type Value = Line<'de>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
         let fields = &self.0.fields;
-        let mut slots: Vec<Option<Json<'de>>> = Vec::with_capacity(fields.len());
+        let mut slots = self.1;
         slots.resize_with(fields.len(), || None);
         let mut next = 0;
         while let Some(key) = map.next_key_seed(KeySeed(self.0, next))? {
@@ -703,6 +739,26 @@ mod tests {
         assert!(!a.shares_buffer_with(&b));
         let parsed: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(decode_value(&schema, &parsed).unwrap(), r);
+    }
+
+    /// A scanner decodes every line into the same table of slots: what one
+    /// line had must not show through in the next, whatever went wrong.
+    #[test]
+    fn lines_decoded_with_the_same_buffers_do_not_see_each_other() {
+        let s = schema();
+        let mut buffers = DecodeBuffers::default();
+        let mut decode = |line: &str| decode_with(&s, line, &mut buffers);
+        let first = decode(r#"{"id":"a1","price":12}"#).unwrap();
+        assert!(!first.values[1].is_missing());
+        assert!(decode("{not json").is_err());
+        assert!(decode(r#"{"id":"a2","price":"cher"}"#).is_err());
+        let without_price = decode(r#"{"id":"a3"}"#).unwrap();
+        assert_eq!(
+            without_price,
+            decode_value(&s, &serde_json::json!({"id": "a3"})).unwrap()
+        );
+        assert!(without_price.values[1].is_missing());
+        assert_eq!(decode(r#"{"id":"a1","price":12}"#).unwrap(), first);
     }
 
     #[test]
