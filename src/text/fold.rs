@@ -494,7 +494,6 @@ fn scalar_run_end(bytes: &[u8], mut i: usize) -> usize {
 /// Folds one character (what every profile does to characters alone).
 fn fold_char<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M>) {
     let case = profile.contains(FoldProfile::CASE);
-    let accents = profile.contains(FoldProfile::ACCENTS);
     if c.is_ascii() {
         if c.is_whitespace() {
             out.space(at);
@@ -503,6 +502,27 @@ fn fold_char<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M
         }
         return;
     }
+    if keeps_itself(c) {
+        out.push(c, at);
+        return;
+    }
+    fold_other(c, at, profile, out);
+}
+
+/// Characters frequent in ads that the character stage keeps as they are
+/// under every profile: the euro sign (more than half of what is neither
+/// ASCII nor a Latin letter in the generated corpus), dingbats and emoji.
+/// They skip the searches of [`fold_other`] (case tables, compatibility
+/// decomposition), which give the same (tested on every one of them).
+fn keeps_itself(c: char) -> bool {
+    matches!(c, '€' | '\u{2700}'..='\u{27BF}' | '\u{1F300}'..='\u{1FAFF}')
+}
+
+/// [`fold_char`] on a character that is neither ASCII nor one that
+/// [`keeps_itself`].
+fn fold_other<M: MapOut>(c: char, at: u32, profile: FoldProfile, out: &mut Sink<M>) {
+    let case = profile.contains(FoldProfile::CASE);
+    let accents = profile.contains(FoldProfile::ACCENTS);
     // Latin letters, most of what is not ASCII in French ads: a table,
     // looked up first (the table's range holds no white space, invisible
     // character or apostrophe: tested). Most entries are plain letters,
@@ -996,6 +1016,34 @@ mod tests {
                 assert!(
                     !text.bytes().any(|b| b.is_ascii_uppercase()),
                     "{c:?} folds to {text:?}"
+                );
+            }
+        }
+    }
+
+    /// The characters that skip `fold_other` are folded by it to
+    /// themselves, under every profile of the character stage.
+    #[test]
+    fn characters_kept_as_they_are_are_what_the_general_path_keeps() {
+        let kept: Vec<char> = (0x80..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| keeps_itself(c))
+            .collect();
+        assert!(kept.contains(&'€') && kept.contains(&'🌹') && kept.contains(&'✨'));
+        let (mut text, mut map) = (String::new(), Vec::new());
+        for profile in (0..32).map(FoldProfile) {
+            for &c in &kept {
+                text.clear();
+                map.clear();
+                let mut sink = Sink {
+                    text: &mut text,
+                    map: Dense(&mut map),
+                };
+                fold_other(c, 7, profile, &mut sink);
+                assert_eq!(
+                    (text.as_str(), map.as_slice()),
+                    (c.encode_utf8(&mut [0; 4]) as &str, &[7; 4][..c.len_utf8()]),
+                    "{c:?} under {profile:?}"
                 );
             }
         }
