@@ -101,19 +101,23 @@ pub fn decode_with(
         line,
         copy: Arc::from(line),
     };
-    let mut values = Vec::with_capacity(schema.fields.len());
-    let mut result = Ok(());
-    for ((i, field), slot) in schema.fields.iter().enumerate().zip(&slots) {
-        match field_value(field, i, slot.as_ref(), Some(&copy)) {
-            Ok(value) => values.push(value),
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
-        }
-    }
+    let values = coerce_slots(schema, &slots, &copy);
     buffers.slots = recycle(slots);
-    result.map(|()| Record { values })
+    values.map(|values| Record { values })
+}
+
+/// The schema fields' values from their slots, in schema order (the first
+/// error stops it, as in [`decode_value`]).
+fn coerce_slots(
+    schema: &Schema,
+    slots: &[Option<Json>],
+    copy: &LineCopy,
+) -> Result<Vec<Value>, RecordError> {
+    let mut values = Vec::with_capacity(schema.fields.len());
+    for ((i, field), slot) in schema.fields.iter().enumerate().zip(slots) {
+        values.push(field_value(field, i, slot.as_ref(), Some(copy))?);
+    }
+    Ok(values)
 }
 
 /// The line a record is decoded from, and one copy of it that the

@@ -1006,13 +1006,7 @@ mod tests {
         for profile in [FoldProfile::CASE, FoldProfile::DEFAULT] {
             let (mut text, mut map) = (String::new(), Vec::new());
             for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-                text.clear();
-                map.clear();
-                let mut sink = Sink {
-                    text: &mut text,
-                    map: Dense(&mut map),
-                };
-                fold_char(c, 0, profile, &mut sink);
+                into_dense(&mut text, &mut map, |sink| fold_char(c, 0, profile, sink));
                 assert!(
                     !text.bytes().any(|b| b.is_ascii_uppercase()),
                     "{c:?} folds to {text:?}"
@@ -1033,20 +1027,22 @@ mod tests {
         let (mut text, mut map) = (String::new(), Vec::new());
         for profile in (0..32).map(FoldProfile) {
             for &c in &kept {
-                text.clear();
-                map.clear();
-                let mut sink = Sink {
-                    text: &mut text,
-                    map: Dense(&mut map),
-                };
-                fold_other(c, 7, profile, &mut sink);
-                assert_eq!(
-                    (text.as_str(), map.as_slice()),
-                    (c.encode_utf8(&mut [0; 4]) as &str, &[7; 4][..c.len_utf8()]),
-                    "{c:?} under {profile:?}"
-                );
+                into_dense(&mut text, &mut map, |sink| fold_other(c, 7, profile, sink));
+                assert_eq!(text, c.to_string(), "{c:?} under {profile:?}");
+                assert_eq!(map, vec![7; c.len_utf8()], "{c:?} under {profile:?}");
             }
         }
+    }
+
+    /// Runs `step` on a sink writing into `text` and `map` (a dense map),
+    /// both emptied first.
+    fn into_dense(text: &mut String, map: &mut Vec<u32>, step: impl FnOnce(&mut Sink<Dense>)) {
+        text.clear();
+        map.clear();
+        step(&mut Sink {
+            text,
+            map: Dense(map),
+        });
     }
 
     /// The Latin-1 shortcut of `fold_chars` gives what `fold_char` gives,
