@@ -7,6 +7,13 @@
 #   bash benches/peers/run.sh          # the 200 MB corpus
 #   bash benches/peers/run.sh 5        # a quick check on 5 MB
 #   REPS=5 bash benches/peers/run.sh   # best of 5 instead of 3
+#   bash benches/peers/run.sh --all    # every section of the bench first
+#
+# With --all, the whole bench (every section: e2e, match, fold, compile,
+# check, threads, cli, stream) runs first and its table is printed, then
+# the peers' table: every figure of docs/performance.md (and of a closing
+# note) from one run of one command. Allow 20 to 25 minutes at 200 MB on
+# a quiet 2-core machine.
 #
 # It makes a venv in benches/peers/.venv and pip-installs yara-x and
 # hyperscan there; a package that cannot be installed is left out of the
@@ -14,6 +21,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+ALL=0
+if [ "${1:-}" = "--all" ]; then
+  ALL=1
+  shift
+fi
 MB="${1:-${MB:-200}}"
 REPS="${REPS:-3}"
 HERE=benches/peers
@@ -32,6 +44,12 @@ done
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 # Vigie's matcher and the aho-corasick baselines (the bench's own table
-# goes to a file: the one table printed is the peers' table).
-cargo bench --bench scan -- --mb "$MB" --reps "$REPS" --json "$OUT/vigie.json" match > "$OUT/bench.txt"
+# goes to a file: the one table printed is the peers' table), or with
+# --all every section, its table printed as well.
+if [ "$ALL" = 1 ]; then
+  cargo bench --bench scan -- --mb "$MB" --reps "$REPS" --json "$OUT/vigie.json"
+  echo
+else
+  cargo bench --bench scan -- --mb "$MB" --reps "$REPS" --json "$OUT/vigie.json" match > "$OUT/bench.txt"
+fi
 "$VENV/bin/python" "$HERE/peers.py" --vigie "$OUT/vigie.json" --reps "$REPS"
