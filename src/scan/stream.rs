@@ -752,8 +752,14 @@ impl std::ops::Deref for KeyHashes {
 }
 
 /// A stable hash of a value that can group ads; `None` for a missing value
-/// (or a list holding one).
+/// (or a list holding one) and for an empty list: `terms(texte, prenoms)`
+/// of an ad that names no one is no name, so that
+/// `distinct(terms(texte, prenoms), by: ad.phone, ...)` does not count it as
+/// one (it made an ad without a first name and one with "Sofia" two names).
 fn value_hash(v: &Value) -> Option<u64> {
+    if matches!(v, Value::List(items) if items.is_empty()) {
+        return None;
+    }
     let mut h = Hasher::new();
     hash_into(v, &mut h)?;
     Some(h.finish())
@@ -837,6 +843,15 @@ mod tests {
     use proptest::prelude::*;
 
     const WITHIN: i64 = 10;
+
+    #[test]
+    fn an_empty_list_is_no_value_and_a_list_of_one_is_one() {
+        let name = |n: &str| Value::Text(crate::value::Text::literal(n));
+        assert_eq!(value_hash(&Value::List(Arc::from(Vec::new()))), None);
+        let sofia = value_hash(&Value::List(Arc::from(vec![name("Sofia")])));
+        let clara = value_hash(&Value::List(Arc::from(vec![name("Clara")])));
+        assert!(sofia.is_some() && clara.is_some() && sofia != clara);
+    }
 
     #[derive(Debug, Clone)]
     struct Ad {
