@@ -21,6 +21,8 @@
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus/corpus.rs"]
 mod corpus;
+#[path = "shared/e2e.rs"]
+mod e2e;
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus/packs.rs"]
 mod packs;
@@ -297,18 +299,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for NumOrStr<'a> {
     }
 }
 
-fn parse_values(lines: &[&[u8]]) -> u64 {
-    let mut n = 0;
-    for line in lines {
-        if let Ok(text) = std::str::from_utf8(line) {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-                n += v.as_object().map_or(0, |o| o.len()) as u64;
-            }
-        }
-    }
-    n
-}
-
 fn parse_borrowed(lines: &[&[u8]]) -> u64 {
     let mut n = 0;
     for line in lines {
@@ -324,26 +314,11 @@ fn parse_borrowed(lines: &[&[u8]]) -> u64 {
 // ---------------------------------------------------------------------
 // Vigie through the library API the CLI uses.
 
-/// decode + fold + match + evaluate + write the flagged verdicts as JSON
-/// Lines (to a sink): what `vigie scan --threads 1` does per record.
+/// [`e2e::scan_into`] with a fresh scanner, the verdicts to a sink.
 fn scan_lines(pack: &Pack, lines: &[&[u8]]) -> u64 {
     let mut scanner = pack.scanner();
     let mut out = BufWriter::with_capacity(1 << 16, io::sink());
-    let mut flagged = 0;
-    for line in lines {
-        // As the pipeline checks a line (`scan/pipeline/`).
-        let Ok(text) = simdutf8::compat::from_utf8(line) else {
-            continue;
-        };
-        if let Ok(record) = scanner.decode(text) {
-            let verdict = scanner.scan(&record);
-            if verdict.flagged {
-                flagged += 1;
-                serde_json::to_writer(&mut out, &verdict).expect("sink");
-                out.write_all(b"\n").expect("sink");
-            }
-        }
-    }
+    let flagged = e2e::scan_into(&mut scanner, lines, &mut out);
     out.flush().expect("sink");
     flagged
 }
@@ -754,7 +729,7 @@ fn e2e(b: &mut Bench, bytes: &[u8], lines: &[&[u8]], corpus: &Path, lex: &Pack, 
         reps,
         &mut [
             &mut || std::fs::read(corpus).map_or(0, |v| v.len() as u64),
-            &mut || parse_values(lines),
+            &mut || e2e::parse_values(lines),
             &mut || parse_borrowed(lines),
             &mut || scan_lines(lex, lines),
             &mut || scan_lines(fr, lines),

@@ -7,8 +7,13 @@
 //! cargo build --release --example ab_e2e
 //! target/release/examples/ab_e2e lex1000.vigie ads.jsonl 3
 //! ```
-use std::io::{BufWriter, Write};
+use std::hint::black_box;
+use std::io::BufWriter;
 use std::time::Instant;
+
+// The loops themselves, shared with the bench.
+#[path = "../benches/shared/e2e.rs"]
+mod e2e;
 
 // The allocator `vigie scan` uses, as in benches/scan.rs.
 #[cfg(feature = "mimalloc")]
@@ -32,34 +37,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut vigie, mut value, mut flagged) = (0.0, 0.0, 0);
     for _ in 0..reps {
         for chunk in lines.chunks(1000) {
-            // What benches/scan.rs's `scan_lines` does per line.
             let t = Instant::now();
-            for line in chunk {
-                let Ok(text) = simdutf8::compat::from_utf8(line) else {
-                    continue;
-                };
-                if let Ok(record) = scanner.decode(text) {
-                    let verdict = scanner.scan(&record);
-                    if verdict.flagged {
-                        flagged += 1;
-                        serde_json::to_writer(&mut out, &verdict)?;
-                        out.write_all(b"\n")?;
-                    }
-                }
-            }
+            flagged += e2e::scan_into(&mut scanner, chunk, &mut out);
             vigie += t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let mut fields = 0;
-            // What benches/scan.rs's `parse_values` does per line.
-            for line in chunk {
-                if let Ok(text) = std::str::from_utf8(line) {
-                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-                        fields += v.as_object().map_or(0, |o| o.len());
-                    }
-                }
-            }
+            black_box(e2e::parse_values(chunk));
             value += t.elapsed().as_secs_f64();
-            std::hint::black_box(fields);
         }
     }
     let mb = (bytes.len() * reps) as f64 / 1e6;
@@ -68,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         mb / vigie,
         mb / value,
         value / vigie,
-        flagged / reps.max(1)
+        flagged / reps.max(1) as u64
     );
     Ok(())
 }
