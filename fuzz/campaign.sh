@@ -18,6 +18,11 @@
 # quickly. The full logs are in fuzz/logs/ (git-ignored). A crash stops
 # that target's run (libFuzzer's own behaviour) and is listed as
 # `CRASH <artifact>` in the table; the campaign goes on with the others.
+#
+# With PCS=1 each run also prints the program counters it reaches for the
+# first time (`-print_pcs=1`), with address randomisation off (`setarch
+# -R`), so that `python3 fuzz/new_pcs.py LOG` can say in which crate the
+# new coverage lies.
 set -uo pipefail
 
 rounds=${1:?usage: fuzz/campaign.sh ROUNDS SECONDS [TARGET...]}
@@ -35,7 +40,11 @@ table=fuzz/campaign.tsv
 for round in $(seq 1 "$rounds"); do
     for t in "${targets[@]}"; do
         log="fuzz/logs/$t-$(date +%Y%m%d-%H%M%S).log"
-        BUILD=0 bash fuzz/run.sh "$t" "$seconds" > "$log" 2>&1
+        if [ "${PCS:-0}" = 1 ]; then
+            BUILD=0 setarch -R bash fuzz/run.sh "$t" "$seconds" -print_pcs=1 > "$log" 2>&1
+        else
+            BUILD=0 bash fuzz/run.sh "$t" "$seconds" > "$log" 2>&1
+        fi
         status=$?
         # libFuzzer's status lines: "#1234 INITED cov: 15200 ft: ... corp: 2000/18Mb"
         inited=$(grep -m1 -o 'INITED cov: [0-9]*' "$log" | grep -o '[0-9]*$')
