@@ -196,6 +196,9 @@ rule r { when count(by: ad.phone, within: 24h) >= 5 score 10 }"#);
     diag!(regex_backreference, "E0301", r#"pattern double = re"(\w+) \1""#);
     // Found by fuzzing: regex-syntax's span ended inside `é`.
     diag!(regex_error_inside_a_character, "E0301", r#"pattern p = re"]{é""#);
+    // Found by fuzzing: the regex's span stopped before its trailing
+    // spaces, so a label at its end ended before it began (26..24).
+    diag!(regex_error_after_trailing_spaces, "E0301", r#"pattern p = re"[A-Z]{4,   ""#);
     diag!(regex_too_big, "E0302", r#"pattern enorme = re"(?:\w{100}){100}""#);
 
     // ------------------------------------------------ E04xx: lexicons

@@ -372,7 +372,14 @@ impl Builder<'_> {
                 Rule::kw_raw => raw = true,
                 Rule::regex_lit => {
                     let body = p.into_inner().next().expect("regex body");
-                    regex = Some((body.as_str().to_string(), self.span(&body)));
+                    // The body's exact span, not `self.span`: its trailing
+                    // spaces are part of the regex, and `validate_regex`
+                    // places its labels at offsets into the whole body
+                    // (found by fuzzing: `re"[A-Z]{4,   "` gave a label
+                    // ending before it began).
+                    let at = body.as_span();
+                    let span = Span::new(self.file, self.base + at.start(), self.base + at.end());
+                    regex = Some((body.as_str().to_string(), span));
                 }
                 _ => {}
             }
