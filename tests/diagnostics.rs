@@ -210,6 +210,10 @@ rule r { when count(by: ad.phone, within: 24h) >= 5 score 10 }"#);
     // KNOWN ISSUE (reported): "here" is drawn after the closing quote, not
     // under the `*` (the primary label lies inside the secondary one).
     diag!(misplaced_star, "E0403", r#"lexicon l { "ma*sseuse" }"#);
+    // Found by reading the checker after a fuzz bug of the same kind: the
+    // label was placed by the star's offset in the decoded term, so the
+    // escape before it put the label inside `é`.
+    diag!(misplaced_star_after_an_escape, "E0403", r#"lexicon l { "\né*x" }"#);
 
     // ------------------------------------------------ E05xx, E06xx
 

@@ -121,7 +121,14 @@ impl Checker<'_> {
                 None => (term.value.as_str(), false),
             };
             if let Some(star) = text.find('*') {
-                let at = term.span.start as usize + 1 + star;
+                // `star` is an offset into the decoded term; the label
+                // must point where the source wrote it (escapes differ in
+                // length from what they decode to).
+                let quoted = self.sources.slice(term.span);
+                let body = quoted
+                    .strip_prefix('"')
+                    .map_or(quoted, |b| b.strip_suffix('"').unwrap_or(b));
+                let at = term.span.start as usize + 1 + crate::syntax::body_offset(body, star);
                 self.diags.push(
                     Diagnostic::error(
                         Code::MisplacedStar,

@@ -10,4 +10,4 @@ pub mod chunk;
 pub mod limits;
 mod parser;
 
-pub use parser::{currency_unit, duration_unit, parse_expr, parse_file, unescape};
+pub use parser::{body_offset, currency_unit, duration_unit, parse_expr, parse_file, unescape};

@@ -861,10 +861,43 @@ fn unit_hint(unit: &str) -> Option<&'static str> {
 
 /// Decodes the escapes of a string body. Invalid escapes are reported
 /// through `report(offset, len, message)` and kept verbatim.
-pub fn unescape(body: &str, mut report: impl FnMut(usize, usize, String)) -> String {
+pub fn unescape(body: &str, report: impl FnMut(usize, usize, String)) -> String {
+    decode(body, report, |_, _| {})
+}
+
+/// Where, in a string body as written, the decoded value's byte `offset`
+/// comes from: the start of the character or escape that produced it (the
+/// body's length past the end). A label on part of a value must use this,
+/// not `offset`, whenever the body holds escapes.
+pub fn body_offset(body: &str, offset: usize) -> usize {
+    let mut found = 0;
+    let value = decode(
+        body,
+        |_, _, _| {},
+        |value_at, body_at| {
+            if value_at <= offset {
+                found = body_at;
+            }
+        },
+    );
+    if offset >= value.len() {
+        body.len()
+    } else {
+        found
+    }
+}
+
+/// [`unescape`], telling `mapped(value_offset, body_offset)` where each
+/// decoded piece starts in the output and in the body.
+fn decode(
+    body: &str,
+    mut report: impl FnMut(usize, usize, String),
+    mut mapped: impl FnMut(usize, usize),
+) -> String {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        mapped(out.len(), i);
         if c != '\\' {
             out.push(c);
             continue;
@@ -1262,5 +1295,32 @@ rule r {
         assert_eq!(s, "a\"b\\cé\\q");
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].0, 13);
+    }
+
+    #[test]
+    fn a_value_offset_maps_back_to_where_the_body_wrote_it() {
+        // value: a " é * x  (the star at byte 4 of the value)
+        let body = r#"a\"\u{e9}*x"#;
+        let value = unescape(body, |_, _, _| panic!("no error"));
+        assert_eq!(value, "a\"é*x");
+        let star = value.find('*').unwrap();
+        assert_eq!(&body[body_offset(body, star)..][..1], "*");
+        // Every character of the value maps to the start of what wrote it.
+        let starts: Vec<usize> = value
+            .char_indices()
+            .map(|(i, _)| body_offset(body, i))
+            .collect();
+        assert_eq!(starts, [0, 1, 3, 9, 10]);
+        // The second byte of `é` comes from the same escape.
+        assert_eq!(body_offset(body, 3), 3);
+        assert_eq!(body_offset(body, value.len()), body.len());
+        // Found by reading the checker: a newline escape before a
+        // multibyte character (the label used to land inside `é`).
+        let body = r"\né*x";
+        let value = unescape(body, |_, _, _| {});
+        assert_eq!(
+            &body[body_offset(body, value.find('*').unwrap())..][..1],
+            "*"
+        );
     }
 }
