@@ -8,9 +8,8 @@
 A run made with `PCS=1` (campaign.sh passes `-print_pcs=1` and turns off
 address randomisation with `setarch -R`, so that the printed addresses
 are those of the binary loaded at the base below) prints a `NEW_PC:` line
-for every program counter it reaches for the first time. Those printed
-before `INITED` are the corpus's own coverage; those after are what the
-run found. Each is symbolized with `llvm-symbolizer` and put down to the
+for every program counter it reaches for the first time once the corpus
+is replayed (`INITED`): what the run itself found. Each is symbolized with `llvm-symbolizer` and put down to the
 crate of the innermost frame that is not the standard library (a std
 iterator inlined into Vigie's code counts as Vigie's), then counted over
 the whole run and over its last quarter of executions.
@@ -84,15 +83,15 @@ def report(path):
                 continue
             last_exec = int(m.group(1))
             if m.group(2) == "INITED":
-                inited = (last_exec, len(pending))
+                inited = (last_exec, int(m.group(3)))
             elif inited is not None:
                 found += [(last_exec, pc) for pc in pending]
             pending = []
     if inited is None:
         print(f"{path}: no INITED line")
         return
-    if inited[1] == 0 and not found:
-        print(f"{path}: no NEW_PC lines (run it with PCS=1)")
+    if not found:
+        print(f"{path}: no NEW_PC lines (none found, or not run with PCS=1)")
         return
     if found and min(pc for _, pc in found) < PIE_BASE:
         print(f"{path}: addresses below the PIE base: was the run made under setarch -R?")
@@ -107,7 +106,7 @@ def report(path):
         if execs > quarter:
             last[crate] += 1
             functions[(crate, frame.get("FunctionName", "?"))] += 1
-    print(f"{path}: {inited[1]} PCs from the corpus, {len(found)} new in {last_exec - inited[0]} executions")
+    print(f"{path}: cov {inited[1]} once the corpus was replayed, then {len(found)} new PCs in {last_exec - inited[0]} executions")
     print(f"  {'crate':<28} {'new PCs':>8} {'last quarter':>13}")
     for crate, n in whole.most_common():
         print(f"  {crate:<28} {n:>8} {last[crate]:>13}")
