@@ -214,6 +214,8 @@ rule r { when count(by: ad.phone, within: 24h) >= 5 score 10 }"#);
     // label was placed by the star's offset in the decoded term, so the
     // escape before it put the label inside `é`.
     diag!(misplaced_star_after_an_escape, "E0403", r#"lexicon l { "\né*x" }"#);
+    // The header's column counts `é` as one character, not two bytes.
+    diag!(misplaced_star_after_an_accent, "E0403", r#"lexicon l { "détente", "mas*sage" }"#);
 
     // ------------------------------------------------ E05xx, E06xx
 
@@ -382,6 +384,51 @@ fn pointer_columns(rendered: &str) -> Vec<usize> {
         .filter(|(_, c)| *c == '┬' || *c == '▲')
         .map(|(i, _)| i - gutter + 1)
         .collect()
+}
+
+/// The header of a rendered diagnostic (`test.vigie:LINE:COLUMN`) names
+/// the place the JSON output gives, counted in characters: miette alone
+/// counts the column in bytes, one too many after each `é`.
+#[test]
+fn the_header_names_the_place_the_json_gives() {
+    let mut problems = Vec::new();
+    let mut non_ascii = 0;
+    let cases = CASES
+        .iter()
+        .map(|(name, _, src)| (*name, *src))
+        .chain([("five_mistakes_all_reported", FIVE_MISTAKES)]);
+    for (name, source) in cases {
+        let (sources, diagnostics) = analyze(source);
+        for d in &diagnostics {
+            let rendered = vigie::diagnostic::render(
+                d,
+                &sources,
+                RenderOptions {
+                    color: false,
+                    width: 100,
+                },
+            );
+            let Some(header) = rendered
+                .lines()
+                .find_map(|l| l.split_once("─[test.vigie:").map(|(_, rest)| rest))
+            else {
+                continue;
+            };
+            let json = vigie::diagnostic::to_json(d, &sources);
+            let want = format!("{}:{}]", json["primary"]["line"], json["primary"]["column"]);
+            if header != want {
+                problems.push(format!("{name}: {} header {header}, JSON {want}", d.code));
+            }
+            let start = d.primary.span.start as usize;
+            let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+            non_ascii += usize::from(!source[line_start..start].is_ascii());
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        non_ascii >= 2,
+        "the cases should hold spans after non-ASCII text"
+    );
 }
 
 #[test]

@@ -172,12 +172,20 @@ impl miette::SourceCode for Window {
         let local = SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
         let inner = self.text.as_bytes().read_span(&local, before, after)?;
         let inner_span = inner.span();
+        // miette counts the column of the header (`file:line:column`) in
+        // bytes; count characters, as the JSON output does and as editors
+        // read it (`é` before the span would otherwise add one).
+        let at = local.offset().min(self.text.len());
+        let column = self
+            .text
+            .get(at - inner.column().min(at)..at)
+            .map_or(inner.column(), |before| before.chars().count());
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             SourceSpan::new((inner_span.offset() + self.offset).into(), inner_span.len()),
             inner.line() + self.first_line,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
