@@ -22,6 +22,12 @@ use vigie::{Diagnostic, Sources};
 
 const FILE: &str = "test.vigie";
 
+/// How the snapshots render: no colour, 100 columns.
+const PLAIN: RenderOptions = RenderOptions {
+    color: false,
+    width: 100,
+};
+
 fn analyze(source: &str) -> (Sources, Vec<Diagnostic>) {
     let mut sources = Sources::default();
     sources.add(FILE, source);
@@ -40,10 +46,7 @@ fn report(source: &str) -> String {
 /// the tests about those two warnings).
 fn report_keeping(source: &str, keep: Option<&str>) -> String {
     let (sources, diagnostics) = analyze(source);
-    let options = RenderOptions {
-        color: false,
-        width: 100,
-    };
+    let options = PLAIN;
     let rendered: Vec<String> = diagnostics
         .iter()
         .filter(|d| shown(d, keep))
@@ -283,17 +286,21 @@ fn five_mistakes_all_reported() {
     });
 }
 
+/// The source of every `diag!` case, and the five-mistakes file.
+fn every_case() -> impl Iterator<Item = (&'static str, &'static str)> {
+    CASES
+        .iter()
+        .map(|(name, _, src)| (*name, *src))
+        .chain([("five_mistakes_all_reported", FIVE_MISTAKES)])
+}
+
 /// Every diagnostic of every test has a help line; every error has a
 /// non-empty primary span inside the source, on character boundaries.
 /// (W0005 points at an empty span on purpose: the place a `pack` would go.)
 #[test]
 fn every_error_has_help_and_a_span_inside_the_source() {
-    let sources = CASES
-        .iter()
-        .map(|(name, _, src)| (*name, *src))
-        .chain([("five_mistakes_all_reported", FIVE_MISTAKES)]);
     let mut problems = Vec::new();
-    for (name, source) in sources {
+    for (name, source) in every_case() {
         let (_, diagnostics) = analyze(source);
         for d in &diagnostics {
             let span = d.primary.span;
@@ -393,21 +400,10 @@ fn pointer_columns(rendered: &str) -> Vec<usize> {
 fn the_header_names_the_place_the_json_gives() {
     let mut problems = Vec::new();
     let mut non_ascii = 0;
-    let cases = CASES
-        .iter()
-        .map(|(name, _, src)| (*name, *src))
-        .chain([("five_mistakes_all_reported", FIVE_MISTAKES)]);
-    for (name, source) in cases {
+    for (name, source) in every_case() {
         let (sources, diagnostics) = analyze(source);
         for d in &diagnostics {
-            let rendered = vigie::diagnostic::render(
-                d,
-                &sources,
-                RenderOptions {
-                    color: false,
-                    width: 100,
-                },
-            );
+            let rendered = vigie::diagnostic::render(d, &sources, PLAIN);
             let Some(header) = rendered
                 .lines()
                 .find_map(|l| l.split_once("─[test.vigie:").map(|(_, rest)| rest))
@@ -427,7 +423,7 @@ fn the_header_names_the_place_the_json_gives() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
         non_ascii >= 2,
-        "the cases should hold spans after non-ASCII text"
+        "the cases should hold headers after non-ASCII text on their line"
     );
 }
 
