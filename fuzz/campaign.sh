@@ -37,14 +37,15 @@ mkdir -p fuzz/logs
 table=fuzz/campaign.tsv
 [ -f "$table" ] || printf 'time\ttarget\tround\tseconds\texecs\tcov_start\tcov_end\tft_end\tcorpus\n' > "$table"
 
+wrap=() extra=()
+if [ "${PCS:-0}" = 1 ]; then
+    wrap=(setarch -R) extra=(-print_pcs=1)
+fi
+
 for round in $(seq 1 "$rounds"); do
     for t in "${targets[@]}"; do
         log="fuzz/logs/$t-$(date +%Y%m%d-%H%M%S).log"
-        if [ "${PCS:-0}" = 1 ]; then
-            BUILD=0 setarch -R bash fuzz/run.sh "$t" "$seconds" -print_pcs=1 > "$log" 2>&1
-        else
-            BUILD=0 bash fuzz/run.sh "$t" "$seconds" > "$log" 2>&1
-        fi
+        BUILD=0 "${wrap[@]}" bash fuzz/run.sh "$t" "$seconds" "${extra[@]}" > "$log" 2>&1
         status=$?
         # libFuzzer's status lines: "#1234 INITED cov: 15200 ft: ... corp: 2000/18Mb"
         inited=$(grep -m1 -o 'INITED cov: [0-9]*' "$log" | grep -o '[0-9]*$')
