@@ -102,7 +102,7 @@ def report(path):
     if not found:
         print(f"{path}: no NEW_PC lines (none found, or not run with PCS=1)")
         return
-    if found and min(pc for _, pc in found) < PIE_BASE:
+    if min(pc for _, pc in found) < PIE_BASE:
         print(f"{path}: addresses below the PIE base: was the run made under setarch -R?")
         return
     quarter = inited[0] + (last_exec - inited[0]) * 3 // 4
